@@ -1,0 +1,84 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Targets are listed bottom-up, in the order the layers depend on each other:
+// primitives (crypto, protobuf schema) → wire → … → the `zapgate` command.
+let package = Package(
+    name: "Zapgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "zapgate", targets: ["zapgate"]),
+        .library(name: "ZapgateWire", targets: ["ZapgateWire"]),
+        .library(name: "ZapgateNoise", targets: ["ZapgateNoise"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+    ],
+    targets: [
+        // MARK: Primitives
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .target(
+            name: "ZapgateCrypto",
+            dependencies: [
+                "CSodium",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "ZapgateProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["proto"]
+        ),
+
+        // MARK: Wire: JIDs and binary XML nodes (pure data, no I/O; fuzzed on its own)
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ZapgateWire", dependencies: ["CZlib"]),
+
+        // MARK: Wire: Noise handshake, certificate chain, framed transport over WebSocket
+        .target(
+            name: "ZapgateNoise",
+            dependencies: [
+                "ZapgateCrypto",
+                "ZapgateProto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ]
+        ),
+
+        // MARK: The command
+        .executableTarget(
+            name: "zapgate",
+            dependencies: [
+                "ZapgateWire",
+                "ZapgateNoise",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests
+        // Spawns the oracle helper processes of Oracles/ for the interop tests.
+        .target(name: "ZapgateTestSupport", path: "Sources/ZapgateTestSupport"),
+        .testTarget(name: "ZapgateCryptoTests", dependencies: ["ZapgateCrypto", "ZapgateTestSupport"]),
+        .testTarget(name: "ZapgateProtoTests", dependencies: ["ZapgateProto", "ZapgateTestSupport"]),
+        .testTarget(name: "ZapgateWireTests", dependencies: ["ZapgateWire", "ZapgateTestSupport"]),
+        .testTarget(
+            name: "ZapgateNoiseTests",
+            dependencies: ["ZapgateNoise", "ZapgateProto", "ZapgateTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Zapgate in release mode and runs it. Arguments go to `zapgate`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+swift build -c release --product zapgate
+exec .build/release/zapgate "$@"

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs what Zapgate needs on a Debian/Ubuntu machine, skipping whatever is already there.
+# Idempotent: a second run only checks and returns within a few seconds.
+#   scripts/setup.sh          system packages + Swift check (enough to build and run)
+#   scripts/setup.sh --test   also the oracle venvs the interop tests run against
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+say() { printf '[setup] %s\n' "$*"; }
+
+# System packages. protobuf-compiler is only needed to regenerate the committed Swift
+# (scripts/generate-proto.sh); zbar decodes QR images in tests.
+apt_packages=(libsodium-dev zlib1g-dev pkg-config)
+if [ "$want_test" = 1 ]; then
+    apt_packages+=(python3 python3-venv python3-dev gcc libzbar0 zbar-tools)
+fi
+missing=()
+for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing ${missing[*]}"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    if [ -x /opt/swift/usr/bin/swift ]; then
+        export PATH="/opt/swift/usr/bin:$PATH"
+    else
+        say "Swift 6.1 or newer is required and was not found; install it from swift.org (swiftly)."
+        exit 1
+    fi
+fi
+
+[ "$want_test" = 1 ] || exit 0
+
+# Oracle venvs: implementations we did not write, at pinned versions (Oracles/README.md).
+python=/usr/bin/python3
+[ -x "$python" ] || python=python3
+
+make_venv() { # dir requirements-file [extra pip args for a second step]
+    local dir=$1 req=$2 stamp
+    stamp="$dir/.installed-$(sha256sum "$req" scripts/setup.sh | sha256sum | cut -c1-16)"
+    [ -f "$stamp" ] && return 0
+    say "creating $dir from $req"
+    rm -rf "$dir"
+    "$python" -m venv "$dir"
+    "$dir/bin/pip" install -q --disable-pip-version-check -r "$req"
+    touch "$stamp"
+}
+
+make_venv .venv-signal Oracles/requirements-signal.txt
+waproto_stamp=".venv-waproto/.installed-$(sha256sum Oracles/requirements-waproto.txt scripts/setup.sh | sha256sum | cut -c1-16)"
+if [ ! -f "$waproto_stamp" ]; then
+    make_venv .venv-waproto Oracles/requirements-waproto.txt
+    rm -f .venv-waproto/.installed-*
+    # baileys-python declares Python 3.12 and a Rust-only dependency; we use only its pure-Python
+    # codec and protobuf modules, which run on 3.11.
+    .venv-waproto/bin/pip install -q --disable-pip-version-check --no-deps --ignore-requires-python \
+        baileys-python==0.1.0a1
+    touch "$waproto_stamp"
+fi
