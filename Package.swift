@@ -27,10 +27,13 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // GMP does the one field inversion XEdDSA verification needs (Montgomery u to Edwards y).
+        .systemLibrary(name: "CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
         .target(
             name: "ZapgateCrypto",
             dependencies: [
                 "CSodium",
+                "CGMP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
