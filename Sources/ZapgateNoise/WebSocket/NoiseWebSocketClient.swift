@@ -1,0 +1,158 @@
+import Foundation
+import HTTPTypes
+import HummingbirdWSClient
+import Logging
+import Synchronization
+import ZapgateCrypto
+
+/// The client side of WhatsApp's chat socket: dials the WebSocket, performs the Noise handshake
+/// as initiator, and lends the connection to a closure for as long as the closure runs.
+///
+/// ```swift
+/// let client = NoiseWebSocketClient(noiseKey: key)
+/// try await client.connect(clientPayload: payload) { connection in
+///     try await connection.send(node)
+///     for try await frame in connection.frames { … }
+/// }
+/// ```
+public struct NoiseWebSocketClient: Sendable {
+    /// Where and how to connect.
+    public struct Configuration: Sendable {
+        /// The WebSocket URL.
+        public var url: String
+        /// The Origin header; nil sends none.
+        public var origin: String?
+        /// Further headers for the upgrade request.
+        public var additionalHeaders: [(name: String, value: String)]
+        /// Edge-routing info to send before the intro header, if the server gave some.
+        public var routingInfo: Data?
+        /// How the server's certificate chain is checked (trusted root, clock).
+        public var verifier: NoiseCertificateVerifier
+        /// How long the server may take to answer ClientHello.
+        public var handshakeTimeout: Duration
+        /// How long to wait for the server to answer a close.
+        public var closeTimeout: Duration
+        /// The largest frame accepted from the server.
+        public var maximumFrameLength: Int
+
+        /// WhatsApp's defaults: its URL, its Origin, its root key.
+        public init(
+            url: String = NoiseConstants.defaultURL,
+            origin: String? = NoiseConstants.defaultOrigin,
+            additionalHeaders: [(name: String, value: String)] = [],
+            routingInfo: Data? = nil,
+            verifier: NoiseCertificateVerifier = NoiseCertificateVerifier(),
+            handshakeTimeout: Duration = NoiseConstants.defaultHandshakeTimeout,
+            closeTimeout: Duration = .seconds(5),
+            maximumFrameLength: Int = NoiseConstants.maximumFrameLength
+        ) {
+            self.url = url
+            self.origin = origin
+            self.additionalHeaders = additionalHeaders
+            self.routingInfo = routingInfo
+            self.verifier = verifier
+            self.handshakeTimeout = handshakeTimeout
+            self.closeTimeout = closeTimeout
+            self.maximumFrameLength = maximumFrameLength
+        }
+    }
+
+    /// The long-term key the client authenticates with (the one in the QR code).
+    public let noiseKey: Curve25519KeyPair
+    /// Where and how to connect.
+    public var configuration: Configuration
+    /// Where connection events are logged.
+    public var logger: Logger
+
+    /// A client that authenticates with `noiseKey`.
+    public init(
+        noiseKey: Curve25519KeyPair,
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "zapgate.noise.client")
+    ) {
+        self.noiseKey = noiseKey
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Connects, sends `clientPayload` (a serialized `ClientPayload`) in ClientFinish, and runs
+    /// `body` with the connection. When `body` returns or throws, the connection is closed
+    /// cleanly; `body`'s result or error is passed on. A fresh ephemeral key is used every time.
+    ///
+    /// Connection failures throw ``NoiseConnectionError``.
+    public func connect<Result: Sendable>(
+        clientPayload: Data,
+        _ body: @escaping @Sendable (NoiseConnection) async throws -> Result
+    ) async throws -> Result {
+        let outcome = Outcome<Result>()
+        let role = NoiseWebSocketSession.Role.initiator(
+            NoiseInitiator(noiseKey: noiseKey, verifier: configuration.verifier),
+            clientPayload: clientPayload,
+            introHeader: NoiseIntroHeader(routingInfo: configuration.routingInfo)
+        )
+        let limits = NoiseWebSocketSession.Limits(
+            handshakeTimeout: configuration.handshakeTimeout,
+            closeTimeout: configuration.closeTimeout,
+            maximumFrameLength: configuration.maximumFrameLength
+        )
+        let logger = logger
+        do {
+            try await WebSocketClient.connect(
+                url: configuration.url,
+                configuration: try webSocketConfiguration(),
+                logger: logger
+            ) { inbound, outbound, _ in
+                // Errors are kept rather than thrown here, so they reach the caller unchanged.
+                do {
+                    let result = try await NoiseWebSocketSession.run(
+                        inbound: inbound,
+                        outbound: outbound,
+                        role: role,
+                        limits: limits,
+                        logger: logger,
+                        body: body
+                    )
+                    outcome.store(.success(result))
+                } catch {
+                    outcome.store(.failure(error))
+                }
+            }
+        } catch {
+            if let stored = outcome.value { return try stored.get() }
+            throw NoiseConnectionError.webSocket("\(error)")
+        }
+        guard let stored = outcome.value else {
+            throw NoiseConnectionError.closedDuringHandshake
+        }
+        return try stored.get()
+    }
+
+    private func webSocketConfiguration() throws(NoiseConnectionError) -> WebSocketClientConfiguration {
+        var headers = HTTPFields()
+        if let origin = configuration.origin {
+            headers[.origin] = origin
+        }
+        for (name, value) in configuration.additionalHeaders {
+            guard let fieldName = HTTPField.Name(name) else {
+                throw .webSocket("invalid header name \(name)")
+            }
+            headers[fieldName] = value
+        }
+        return WebSocketClientConfiguration(
+            // A WebSocket frame carries a whole Noise frame, plus the intro on the first.
+            maxFrameSize: 2 * (NoiseConstants.maximumFrameLength + 64),
+            additionalHeaders: headers,
+            closeTimeout: configuration.closeTimeout,
+            autoPing: .disabled
+        )
+    }
+}
+
+/// Carries the session's result out of the WebSocket client's handler.
+private final class Outcome<Value: Sendable>: Sendable {
+    private let stored = Mutex<Result<Value, any Error>?>(nil)
+
+    func store(_ result: Result<Value, any Error>) { stored.withLock { $0 = result } }
+
+    var value: Result<Value, any Error>? { stored.withLock { $0 } }
+}
