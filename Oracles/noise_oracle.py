@@ -4,7 +4,7 @@ dissononce, so our Swift implementation can be checked against code we did not w
 
 Two roles, each on 127.0.0.1 only:
 
-  serve   [--root-private HEX] [--greetings N] [--chop]
+  serve   [--root-private HEX] [--greetings N] [--chop] [--stall] [--expired]
       A responder (WhatsApp's chat server). Prints {"ready": true, "port": P, "root_public": HEX}.
       For every connection it reads the intro header (and an optional edge-routing prefix), answers
       ClientHello with its ephemeral, its static key and a CertChain signed by its root, reads
@@ -12,7 +12,15 @@ Two roles, each on 127.0.0.1 only:
       frame it receives as b"echo:" + frame. A frame reading b"close" makes it close the socket.
       After each connection it prints {"event": "session", ...} describing what it saw.
       --chop sends ServerHello split across two WebSocket messages (the split falls inside the
-      length prefix) and the greetings merged into a single message.
+      length prefix) and the greetings merged into a single message. --stall reads ClientHello and
+      never answers (for handshake timeouts). --expired presents a chain whose validity ended.
+
+  vectors
+      No network: reads JSON requests on stdin, one a line, each fixing every key of a handshake
+      ({"initiator_ephemeral", "noise_key", "responder_ephemeral", "responder_static",
+      "cert_chain", "client_payload", "client_frames", "server_frames"}, all hex), and answers
+      with the exact bytes dissononce produces: {"client_hello", "server_hello", "client_finish",
+      "client_transport", "server_transport", "handshake_hash"}.
 
   connect --port P --root-public HEX [--frames N] [--expect K] [--routing-info HEX] [--path PATH]
       An initiator (the web client). Completes the handshake, verifies the server's certificate
@@ -234,8 +242,21 @@ class WASymmetricState(SymmetricState):
         return super().decrypt_and_hash(ciphertext)
 
 
-def new_handshake(initiator, static):
-    state = HandshakeState(WASymmetricState(CipherState(AESGCMCipher()), SHA256Hash()), X25519DH())
+class FixedEphemeralDH(X25519DH):
+    """X25519 whose "generated" ephemeral key is the one a test vector fixes."""
+
+    def __init__(self, ephemeral_private):
+        super().__init__()
+        self.ephemeral_private = ephemeral_private
+
+    def generate_keypair(self, privatekey=None):
+        if privatekey is None:
+            privatekey = PrivateKey(clamp(self.ephemeral_private))
+        return super().generate_keypair(privatekey)
+
+
+def new_handshake(initiator, static, dh=None):
+    state = HandshakeState(WASymmetricState(CipherState(AESGCMCipher()), SHA256Hash()), dh or X25519DH())
     # dissononce derives "Noise_XX_25519_AESGCM_SHA256" and pads it with zeros to 32 bytes, which
     # is exactly WhatsApp's name with its four NULs.
     state.initialize(XXHandshakePattern(), initiator, WA_HEADER, s=static)
@@ -347,8 +368,8 @@ def verify_chain(chain_bytes, server_static, root_public, now):
     check_validity(leaf_fields, now, "leaf")
 
 
-def issue_chain(root_private, server_static):
-    now = int(time.time())
+def issue_chain(root_private, server_static, expired=False):
+    now = int(time.time()) - (30 * 86400 if expired else 0)
     intermediate = keypair(os.urandom(32))
     inter_serial = int.from_bytes(os.urandom(2), "big") + 1
     inter_details = cert_details(inter_serial, 0, intermediate.public.data, now - 3600, now + 86400)
@@ -362,7 +383,7 @@ def issue_chain(root_private, server_static):
 # ---------------------------------------------------------------- responder
 
 
-async def serve_connection(ws, root_private, greetings, chop):
+async def serve_connection(ws, root_private, greetings, chop, stall, expired):
     report = {"event": "session", "ok": False, "origin": ws.request.headers.get("Origin"),
               "path": ws.request.path, "received": []}
     try:
@@ -375,9 +396,12 @@ async def serve_connection(ws, root_private, greetings, chop):
         if len(ephemeral) != 32:
             raise ValueError("ClientHello ephemeral is %d bytes" % len(ephemeral))
         state.read_message(ephemeral, bytearray())
+        if stall:
+            await ws.wait_closed()
+            raise ValueError("stalled until the client closed")
 
         message = bytearray()
-        state.write_message(issue_chain(root_private, static.public.data), message)
+        state.write_message(issue_chain(root_private, static.public.data, expired), message)
         message = bytes(message)
         reply = frame(server_hello(message[:32], message[32:80], message[80:]))
         if chop:
@@ -428,7 +452,7 @@ async def run_serve(args):
     root_public = public_of(root_private)
 
     async def handler(ws):
-        await serve_connection(ws, root_private, args.greetings, args.chop)
+        await serve_connection(ws, root_private, args.greetings, args.chop, args.stall, args.expired)
 
     async with ws_serve(handler, "127.0.0.1", args.port, max_size=None, compression=None) as server:
         port = server.sockets[0].getsockname()[1]
@@ -486,6 +510,62 @@ async def run_connect(args):
     emit(result)
 
 
+# ---------------------------------------------------------------- known-answer vectors
+
+
+def handshake_vector(request):
+    def key(name):
+        return bytes.fromhex(request[name])
+
+    initiator = new_handshake(True, keypair(key("noise_key")), FixedEphemeralDH(key("initiator_ephemeral")))
+    responder = new_handshake(False, keypair(key("responder_static")), FixedEphemeralDH(key("responder_ephemeral")))
+
+    first = bytearray()
+    initiator.write_message(b"", first)
+    responder.read_message(bytes(first), bytearray())
+
+    second = bytearray()
+    responder.write_message(key("cert_chain"), second)
+    second = bytes(second)
+    chain = bytearray()
+    initiator.read_message(second, chain)
+    assert bytes(chain) == key("cert_chain")
+
+    third = bytearray()
+    client_send, client_receive = initiator.write_message(key("client_payload"), third)
+    third = bytes(third)
+    payload = bytearray()
+    server_receive, server_send = responder.read_message(third, payload)
+    assert bytes(payload) == key("client_payload")
+
+    client_transport = [client_send.encrypt_with_ad(b"", bytes.fromhex(f)) for f in request["client_frames"]]
+    server_transport = [server_send.encrypt_with_ad(b"", bytes.fromhex(f)) for f in request["server_frames"]]
+    for sealed, plain in zip(client_transport, request["client_frames"]):
+        assert server_receive.decrypt_with_ad(b"", sealed).hex() == plain
+    for sealed, plain in zip(server_transport, request["server_frames"]):
+        assert client_receive.decrypt_with_ad(b"", sealed).hex() == plain
+
+    assert initiator.symmetricstate.get_handshake_hash() == responder.symmetricstate.get_handshake_hash()
+    return {
+        "client_hello": client_hello(bytes(first)).hex(),
+        "server_hello": server_hello(second[:32], second[32:80], second[80:]).hex(),
+        "client_finish": client_finish(third[:48], third[48:]).hex(),
+        "client_transport": [item.hex() for item in client_transport],
+        "server_transport": [item.hex() for item in server_transport],
+        "handshake_hash": initiator.symmetricstate.get_handshake_hash().hex(),
+    }
+
+
+def run_vectors():
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            emit(handshake_vector(json.loads(line)))
+        except Exception as error:
+            emit({"error": "%s: %s" % (type(error).__name__, error)})
+
+
 # ---------------------------------------------------------------- entry
 
 
@@ -509,6 +589,8 @@ def main():
     serve.add_argument("--root-private")
     serve.add_argument("--greetings", type=int, default=2)
     serve.add_argument("--chop", action="store_true")
+    serve.add_argument("--stall", action="store_true")
+    serve.add_argument("--expired", action="store_true")
     client = roles.add_parser("connect")
     client.add_argument("--port", type=int, required=True)
     client.add_argument("--root-public", required=True)
@@ -516,8 +598,12 @@ def main():
     client.add_argument("--expect", type=int, default=3)
     client.add_argument("--routing-info")
     client.add_argument("--path", default="/ws/chat")
+    roles.add_parser("vectors")
     args = parser.parse_args()
 
+    if args.role == "vectors":
+        run_vectors()
+        return
     exit_when_stdin_closes()
     if args.role == "serve":
         asyncio.run(run_serve(args))
