@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "zapgate", targets: ["zapgate"]),
         .library(name: "ZapgateWire", targets: ["ZapgateWire"]),
         .library(name: "ZapgateNoise", targets: ["ZapgateNoise"]),
+        .library(name: "ZapgateSignal", targets: ["ZapgateSignal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -62,6 +63,9 @@ let package = Package(
             ]
         ),
 
+        // MARK: Signal protocol (X3DH, double ratchet, sender keys, stores)
+        .target(name: "ZapgateSignal", dependencies: ["ZapgateCrypto", "ZapgateProto"]),
+
         // MARK: The command
         .executableTarget(
             name: "zapgate",
@@ -72,12 +76,20 @@ let package = Package(
             ]
         ),
 
+        // MARK: Benchmarks (run in release mode; results go in BENCHMARKS.md)
+        .executableTarget(
+            name: "ZapgateBenchmarks",
+            dependencies: ["ZapgateCrypto", "ZapgateWire", "ZapgateNoise"],
+            path: "Benchmarks/ZapgateBenchmarks"
+        ),
+
         // MARK: Tests
         // Spawns the oracle helper processes of Oracles/ for the interop tests.
         .target(name: "ZapgateTestSupport", path: "Sources/ZapgateTestSupport"),
         .testTarget(name: "ZapgateCryptoTests", dependencies: ["ZapgateCrypto", "ZapgateTestSupport"]),
         .testTarget(name: "ZapgateProtoTests", dependencies: ["ZapgateProto", "ZapgateTestSupport"]),
         .testTarget(name: "ZapgateWireTests", dependencies: ["ZapgateWire", "ZapgateTestSupport"]),
+        .testTarget(name: "ZapgateSignalTests", dependencies: ["ZapgateSignal", "ZapgateTestSupport"]),
         .testTarget(
             name: "ZapgateNoiseTests",
             dependencies: ["ZapgateNoise", "ZapgateProto", "ZapgateTestSupport"]

@@ -15,7 +15,11 @@ public enum AESGCM {
         do {
             let box = try AES.GCM.seal(
                 plaintext, using: symmetricKey, nonce: gcmNonce, authenticating: additionalData)
-            return box.ciphertext + box.tag
+            // Built fresh so the result indexes from zero; box.ciphertext is a slice.
+            var sealed = Data(capacity: box.ciphertext.count + 16)
+            sealed.append(contentsOf: box.ciphertext)
+            sealed.append(contentsOf: box.tag)
+            return sealed
         } catch {
             throw .invalidParameter("AES-GCM seal failed")
         }

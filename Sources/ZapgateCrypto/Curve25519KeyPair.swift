@@ -41,9 +41,12 @@ public struct Curve25519KeyPair: Sendable, Equatable {
             let ours = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey)
             let theirs = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: peerPublicKey)
             let secret = try ours.sharedSecretFromKeyAgreement(with: theirs)
-            return secret.withUnsafeBytes { Data($0) }
+            let bytes = secret.withUnsafeBytes { Data($0) }
+            // A low-order peer point gives an all-zero secret that any attacker can predict
+            // (RFC 7748 §6.1); swift-crypto does not refuse it, so we do.
+            guard bytes.reduce(0, { $0 | $1 }) != 0 else { throw CryptoError.invalidPublicKey }
+            return bytes
         } catch {
-            // swift-crypto refuses low-order points that give an all-zero secret.
             throw .invalidPublicKey
         }
     }
