@@ -70,30 +70,40 @@ struct BinaryNodeWriter {
         bytes.append(contentsOf: data)
     }
 
-    mutating func writeString(_ text: String) throws(BinaryNodeEncodingError) {
-        switch BinaryTokens.entries[text] {
-        case .single(let index)?:
-            bytes.append(index)
-            return
-        case .double(let dictionary, let index)?:
-            bytes += [BinaryTag.dictionary0 + dictionary, index]
-            return
-        case nil:
-            break
+    /// How a string goes on the wire, in the order the format prefers.
+    enum StringEncoding: Equatable {
+        case token(BinaryTokens.Entry)
+        case packed(PackedAlphabet)
+        /// UTF-8 as BINARY_x; as node content this reads back as bytes, not text.
+        case raw
+    }
+
+    static func encoding(of text: String) -> StringEncoding {
+        if let entry = BinaryTokens.entries[text] {
+            return .token(entry)
         }
         let utf8 = text.utf8
         if (1...BinaryTag.packedMaxCharacters).contains(utf8.count) {
-            if utf8.allSatisfy(PackedAlphabet.nibble.contains) {
-                writePacked(utf8, tag: BinaryTag.nibble8, alphabet: .nibble)
-                return
-            }
-            if utf8.allSatisfy(PackedAlphabet.hex.contains) {
-                writePacked(utf8, tag: BinaryTag.hex8, alphabet: .hex)
-                return
-            }
+            if utf8.allSatisfy(PackedAlphabet.nibble.contains) { return .packed(.nibble) }
+            if utf8.allSatisfy(PackedAlphabet.hex.contains) { return .packed(.hex) }
         }
-        try writeLength(utf8.count)
-        bytes.append(contentsOf: utf8)
+        return .raw
+    }
+
+    mutating func writeString(_ text: String) throws(BinaryNodeEncodingError) {
+        switch Self.encoding(of: text) {
+        case .token(.single(let index)):
+            bytes.append(index)
+        case .token(.double(let dictionary, let index)):
+            bytes += [BinaryTag.dictionary0 + dictionary, index]
+        case .packed(.nibble):
+            writePacked(text.utf8, tag: BinaryTag.nibble8, alphabet: .nibble)
+        case .packed(.hex):
+            writePacked(text.utf8, tag: BinaryTag.hex8, alphabet: .hex)
+        case .raw:
+            try writeLength(text.utf8.count)
+            bytes.append(contentsOf: text.utf8)
+        }
     }
 
     private mutating func writePacked(_ utf8: String.UTF8View, tag: UInt8, alphabet: PackedAlphabet) {
