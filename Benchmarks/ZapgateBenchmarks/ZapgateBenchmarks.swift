@@ -8,6 +8,8 @@ struct ZapgateBenchmarks {
     static func main() throws {
         var results: [Measurement] = []
         results += try CryptoBenchmarks.run()
+        results += try NodeBenchmarks.run()
+        results += try NoiseBenchmarks.run()
         print("| benchmark | ops/s | MB/s |")
         print("|---|---:|---:|")
         for result in results { print(result.row) }

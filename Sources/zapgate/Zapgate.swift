@@ -8,9 +8,12 @@ struct Zapgate: AsyncParsableCommand {
         commandName: "zapgate",
         abstract: "A self-hosted, multi-tenant WhatsApp gateway.",
         discussion: """
-            Zapgate links WhatsApp accounts by QR or pairing code and exposes them through a REST API,
-            signed webhooks and a live event stream. This build carries the wire layer only; the
-            gateway server is not built yet.
+            Zapgate links WhatsApp accounts by QR or pairing code and exposes them through a REST API, \
+            signed webhooks and a live event stream.
+
+            This build carries the protocol's lower layers only (crypto, protobuf schema, binary nodes, \
+            Noise transport); the gateway server is not built yet, so this command only prints its help \
+            and version.
             """,
         version: ZapgateVersion.string
     )
