@@ -4,7 +4,7 @@ dissononce, so our Swift implementation can be checked against code we did not w
 
 Two roles, each on 127.0.0.1 only:
 
-  serve   [--root-private HEX] [--greetings N] [--chop] [--stall] [--expired]
+  serve   [--root-private HEX] [--greetings N] [--chop] [--stall] [--expired] [--tamper]
       A responder (WhatsApp's chat server). Prints {"ready": true, "port": P, "root_public": HEX}.
       For every connection it reads the intro header (and an optional edge-routing prefix), answers
       ClientHello with its ephemeral, its static key and a CertChain signed by its root, reads
@@ -14,6 +14,7 @@ Two roles, each on 127.0.0.1 only:
       --chop sends ServerHello split across two WebSocket messages (the split falls inside the
       length prefix) and the greetings merged into a single message. --stall reads ClientHello and
       never answers (for handshake timeouts). --expired presents a chain whose validity ended.
+      --tamper flips a bit in the last greeting's ciphertext.
 
   vectors
       No network: reads JSON requests on stdin, one a line, each fixing every key of a handshake
@@ -383,7 +384,7 @@ def issue_chain(root_private, server_static, expired=False):
 # ---------------------------------------------------------------- responder
 
 
-async def serve_connection(ws, root_private, greetings, chop, stall, expired):
+async def serve_connection(ws, root_private, greetings, chop, stall, expired, tamper):
     report = {"event": "session", "ok": False, "origin": ws.request.headers.get("Origin"),
               "path": ws.request.path, "received": []}
     try:
@@ -423,7 +424,10 @@ async def serve_connection(ws, root_private, greetings, chop, stall, expired):
             "routing_info": reader.routing_info.hex() if reader.routing_info is not None else None,
         })
 
-        outgoing = [frame(send.encrypt_with_ad(b"", b"greeting-%d" % i)) for i in range(greetings)]
+        sealed = [send.encrypt_with_ad(b"", b"greeting-%d" % i) for i in range(greetings)]
+        if tamper and sealed:
+            sealed[-1] = sealed[-1][:-1] + bytes([sealed[-1][-1] ^ 0x01])
+        outgoing = [frame(item) for item in sealed]
         if chop and outgoing:
             await ws.send(b"".join(outgoing))
         else:
@@ -452,7 +456,7 @@ async def run_serve(args):
     root_public = public_of(root_private)
 
     async def handler(ws):
-        await serve_connection(ws, root_private, args.greetings, args.chop, args.stall, args.expired)
+        await serve_connection(ws, root_private, args.greetings, args.chop, args.stall, args.expired, args.tamper)
 
     async with ws_serve(handler, "127.0.0.1", args.port, max_size=None, compression=None) as server:
         port = server.sockets[0].getsockname()[1]
@@ -591,6 +595,7 @@ def main():
     serve.add_argument("--chop", action="store_true")
     serve.add_argument("--stall", action="store_true")
     serve.add_argument("--expired", action="store_true")
+    serve.add_argument("--tamper", action="store_true")
     client = roles.add_parser("connect")
     client.add_argument("--port", type=int, required=True)
     client.add_argument("--root-public", required=True)

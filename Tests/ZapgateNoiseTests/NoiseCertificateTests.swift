@@ -62,14 +62,16 @@ struct NoiseCertificateTests {
 
     @Test("a good chain verifies and yields both certificates' details")
     func valid() throws {
-        let verified = try verifier.verify(try chain().serializedData(), serverStaticKey: serverStatic.publicKey)
+        let verified = try verifier.verify(
+            try chain().serializedData(), serverStaticKey: serverStatic.publicKey)
         #expect(verified.intermediate == intermediateDetails())
         #expect(verified.leaf == leafDetails())
     }
 
     @Test("the authority issues chains that verify")
     func authority() throws {
-        let authority = NoiseCertificateAuthority(rootKey: root, intermediateKey: intermediateKey, intermediateSerial: 41)
+        let authority = NoiseCertificateAuthority(
+            rootKey: root, intermediateKey: intermediateKey, intermediateSerial: 41)
         let issued = try authority.issueChain(for: serverStatic.publicKey)
         let verified = try NoiseCertificateVerifier(trustedRootKey: authority.rootPublicKey)
             .verify(issued, serverStaticKey: serverStatic.publicKey)
@@ -83,7 +85,8 @@ struct NoiseCertificateTests {
     @Test("by default only WhatsApp's root is trusted")
     func defaultRoot() throws {
         let standard = NoiseCertificateVerifier()
-        #expect(standard.trustedRootKey.hex == "142375574d0a587166aae71ebe516437c4a28b73e3695c6ce1f7f9545da8ee6b")
+        #expect(
+            standard.trustedRootKey.hex == "142375574d0a587166aae71ebe516437c4a28b73e3695c6ce1f7f9545da8ee6b")
         #expect(throws: NoiseCertificateError.intermediateSignatureInvalid) {
             _ = try standard.verify(try chain(), serverStaticKey: serverStatic.publicKey)
         }
@@ -227,7 +230,8 @@ struct NoiseCertificateTests {
     func malformedDetails() throws {
         let garbage = Data([0xFF, 0x01])
         var bad = try chain()
-        bad.intermediate = NoiseCertificateChain.Certificate(details: garbage, signature: try root.sign(garbage))
+        bad.intermediate = NoiseCertificateChain.Certificate(
+            details: garbage, signature: try root.sign(garbage))
         #expect(throws: NoiseCertificateError.malformedDetails) { try verify(bad) }
     }
 }

@@ -21,8 +21,10 @@ struct NoiseHandshakeTests {
     func handshake(payload: Data? = nil) throws -> Finished {
         var initiator = NoiseInitiator(noiseKey: noiseKey, verifier: pki.verifier)
         var responder = NoiseResponder(identity: try pki.identity)
-        let serverHello = try initiator.readServerHello(try responder.readClientHello(try initiator.makeClientHello()))
-        let (finish, client) = try initiator.makeClientFinish(payload: try payload ?? SampleClientPayload.bytes)
+        let serverHello = try initiator.readServerHello(
+            try responder.readClientHello(try initiator.makeClientHello()))
+        let (finish, client) = try initiator.makeClientFinish(
+            payload: try payload ?? SampleClientPayload.bytes)
         let server = try responder.readClientFinish(finish)
         return Finished(client: client, server: server, serverHello: serverHello)
     }
@@ -44,11 +46,14 @@ struct NoiseHandshakeTests {
         var done = try handshake()
         for index in 0..<10 {
             let up = Data("client frame \(index)")
-            #expect(try done.server.outcome.transport.receiver.open(try done.client.transport.sender.seal(up)) == up)
+            #expect(
+                try done.server.outcome.transport.receiver.open(try done.client.transport.sender.seal(up))
+                    == up)
             if index % 3 == 0 {
                 let down = Data("server frame \(index)")
                 #expect(
-                    try done.client.transport.receiver.open(try done.server.outcome.transport.sender.seal(down))
+                    try done.client.transport.receiver.open(
+                        try done.server.outcome.transport.sender.seal(down))
                         == down)
             }
         }
@@ -82,14 +87,17 @@ struct NoiseHandshakeTests {
         var initiator = NoiseInitiator(noiseKey: noiseKey, verifier: pki.verifier)
         var responder = NoiseResponder(identity: identity)
         let hello = try responder.readClientHello(try initiator.makeClientHello())
-        #expect(throws: NoiseHandshakeError.certificate(.leafKeyMismatch)) { try initiator.readServerHello(hello) }
+        #expect(throws: NoiseHandshakeError.certificate(.leafKeyMismatch)) {
+            try initiator.readServerHello(hello)
+        }
     }
 
     @Test("a tampered ServerHello does not decrypt", arguments: ["static", "payload"])
     func tamperedServerHello(field: String) throws {
         var initiator = NoiseInitiator(noiseKey: noiseKey, verifier: pki.verifier)
         var responder = NoiseResponder(identity: try pki.identity)
-        var message = try WAHandshakeMessage(serializedBytes: try responder.readClientHello(try initiator.makeClientHello()))
+        var message = try WAHandshakeMessage(
+            serializedBytes: try responder.readClientHello(try initiator.makeClientHello()))
         if field == "static" {
             message.serverHello.static[5] ^= 0x80
         } else {
@@ -159,7 +167,8 @@ struct NoiseHandshakeTests {
 struct NoiseHandshakeVectorTests {
     @Test("20 fixed-key handshakes match dissononce byte for byte")
     func matchesDissononce() throws {
-        let oracle = try OracleProcess(script: "noise_oracle.py", environment: .signal, arguments: ["vectors"])
+        let oracle = try OracleProcess(
+            script: "noise_oracle.py", environment: .signal, arguments: ["vectors"])
         for round in 0..<20 {
             let initiatorEphemeral = Curve25519KeyPair.generate()
             let noiseKey = Curve25519KeyPair.generate()

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SwiftProtobuf
 import ZapgateCrypto
 import ZapgateNoise
@@ -48,7 +49,17 @@ extension Data {
     init(_ string: String) { self = Data(string.utf8) }
 }
 
+extension Logger {
+    /// Servers stopped by cancellation log an error; tests do that on purpose.
+    static var quiet: Logger {
+        var logger = Logger(label: "zapgate.noise.test")
+        logger.logLevel = .critical
+        return logger
+    }
+}
+
 /// Runs `server` until `body` finishes, giving `body` the port it listens on.
+@discardableResult
 func withServer<Result: Sendable>(
     _ server: NoiseWebSocketServer,
     _ body: @Sendable (Int) async throws -> Result
@@ -92,7 +103,12 @@ final class AsyncOracle: @unchecked Sendable {
 
     /// The next JSON object the oracle prints.
     func nextObject() async throws -> [String: Any] {
-        let line: Data = try await withCheckedThrowingContinuation { continuation in
+        try jsonObject(try await nextLine())
+    }
+
+    /// The next line the oracle prints.
+    func nextLine() async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 do {
                     continuation.resume(returning: try self.process.readLine())
@@ -101,9 +117,14 @@ final class AsyncOracle: @unchecked Sendable {
                 }
             }
         }
-        guard let object = try JSONSerialization.jsonObject(with: line) as? [String: Any] else {
-            throw TestFailure("oracle printed something other than a JSON object: \(String(decoding: line, as: UTF8.self))")
-        }
-        return object
     }
+}
+
+/// Parses one line of oracle output.
+func jsonObject(_ line: Data) throws -> [String: Any] {
+    guard let object = try JSONSerialization.jsonObject(with: line) as? [String: Any] else {
+        throw TestFailure(
+            "oracle printed something other than a JSON object: \(String(decoding: line, as: UTF8.self))")
+    }
+    return object
 }

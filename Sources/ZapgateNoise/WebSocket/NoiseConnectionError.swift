@@ -12,6 +12,8 @@ public enum NoiseConnectionError: Error, Equatable, Sendable {
     case closedDuringHandshake
     /// The connection is closed; nothing more can be sent.
     case closed
+    /// The client configuration cannot be used; the text says why.
+    case invalidConfiguration(String)
     /// The WebSocket itself failed (connecting, upgrading, writing); carries the description.
     case webSocket(String)
 }

@@ -18,9 +18,15 @@ import ZapgateCrypto
 public struct NoiseWebSocketClient: Sendable {
     /// Where and how to connect.
     public struct Configuration: Sendable {
-        /// The WebSocket URL.
+        /// The WebSocket URL (`ws://` or `wss://`).
         public var url: String
-        /// The Origin header; nil sends none.
+        /// The Origin header, by default the web client's `https://web.whatsapp.com`.
+        ///
+        /// HummingbirdWSClient always sends `Origin: <scheme>://<host>` of the URL it dials and
+        /// offers no way to replace it (a second Origin header would be sent instead, which
+        /// strict servers refuse). So the origin is sent by dialling the URL under the origin's
+        /// scheme: it must be `http://` (for a `ws://` URL) or `https://` (for `wss://`)
+        /// followed by the URL's host, with no port or path. nil sends `<ws|wss>://<host>`.
         public var origin: String?
         /// Further headers for the upgrade request.
         public var additionalHeaders: [(name: String, value: String)]
@@ -90,6 +96,7 @@ public struct NoiseWebSocketClient: Sendable {
             clientPayload: clientPayload,
             introHeader: NoiseIntroHeader(routingInfo: configuration.routingInfo)
         )
+        let url = try configuration.dialURL()
         let limits = NoiseWebSocketSession.Limits(
             handshakeTimeout: configuration.handshakeTimeout,
             closeTimeout: configuration.closeTimeout,
@@ -98,7 +105,7 @@ public struct NoiseWebSocketClient: Sendable {
         let logger = logger
         do {
             try await WebSocketClient.connect(
-                url: configuration.url,
+                url: url,
                 configuration: try webSocketConfiguration(),
                 logger: logger
             ) { inbound, outbound, _ in
@@ -129,12 +136,9 @@ public struct NoiseWebSocketClient: Sendable {
 
     private func webSocketConfiguration() throws(NoiseConnectionError) -> WebSocketClientConfiguration {
         var headers = HTTPFields()
-        if let origin = configuration.origin {
-            headers[.origin] = origin
-        }
         for (name, value) in configuration.additionalHeaders {
-            guard let fieldName = HTTPField.Name(name) else {
-                throw .webSocket("invalid header name \(name)")
+            guard let fieldName = HTTPField.Name(name), fieldName != .origin else {
+                throw .invalidConfiguration("header \(name) cannot be sent; set `origin` for Origin")
             }
             headers[fieldName] = value
         }
@@ -145,6 +149,40 @@ public struct NoiseWebSocketClient: Sendable {
             closeTimeout: configuration.closeTimeout,
             autoPing: .disabled
         )
+    }
+}
+
+extension NoiseWebSocketClient.Configuration {
+    /// The URL actually dialled: ``url`` under the scheme of ``origin`` (`https://` for `wss://`,
+    /// `http://` for `ws://`), so that the WebSocket client's derived Origin header is ``origin``.
+    /// The request, path and TLS are the same either way.
+    public func dialURL() throws(NoiseConnectionError) -> String {
+        guard let separator = url.range(of: "://") else {
+            throw .invalidConfiguration("URL \(url) has no scheme")
+        }
+        let scheme = url[..<separator.lowerBound].lowercased()
+        let rest = url[separator.upperBound...]
+        let secure: Bool
+        switch scheme {
+        case "wss", "https": secure = true
+        case "ws", "http": secure = false
+        default: throw .invalidConfiguration("URL \(url) is not a WebSocket URL")
+        }
+        guard let origin else { return url }
+        let host: Substring
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+            host = rest[...close]  // an IPv6 literal keeps its brackets
+        } else {
+            host = rest.prefix { $0 != "/" && $0 != "?" && $0 != ":" }
+        }
+        let originScheme = secure ? "https" : "http"
+        guard origin.lowercased() == "\(originScheme)://\(host.lowercased())" else {
+            throw .invalidConfiguration(
+                "Origin \(origin) cannot be sent to \(url): HummingbirdWSClient sends <scheme>://<host> of the "
+                    + "URL it dials, so the origin must be \(originScheme)://\(host) (or nil)"
+            )
+        }
+        return "\(originScheme)://\(rest)"
     }
 }
 

@@ -83,7 +83,9 @@ enum NoiseWebSocketSession {
             }
 
             var outcomes = handshakes.makeAsyncIterator()
-            guard let outcome = await outcomes.next() else { throw NoiseConnectionError.closedDuringHandshake }
+            guard let outcome = await outcomes.next() else {
+                throw NoiseConnectionError.closedDuringHandshake
+            }
             let session: NoiseSessionInfo
             switch outcome {
             case .success(let established): session = established
@@ -115,7 +117,9 @@ enum NoiseWebSocketSession {
         case .initiator(var initiator, let clientPayload, _):
             do {
                 try await writer.send(try initiator.makeClientHello())
-                guard let reply = try await reader.next() else { throw NoiseConnectionError.closedDuringHandshake }
+                guard let reply = try await reader.next() else {
+                    throw NoiseConnectionError.closedDuringHandshake
+                }
                 let server = try initiator.readServerHello(reply)
                 let (finish, outcome) = try initiator.makeClientFinish(payload: clientPayload)
                 try await writer.send(finish)
@@ -135,9 +139,13 @@ enum NoiseWebSocketSession {
             }
         case .responder(var responder, let origin):
             do {
-                guard let hello = try await reader.next() else { throw NoiseConnectionError.closedDuringHandshake }
+                guard let hello = try await reader.next() else {
+                    throw NoiseConnectionError.closedDuringHandshake
+                }
                 try await writer.send(try responder.readClientHello(hello))
-                guard let finish = try await reader.next() else { throw NoiseConnectionError.closedDuringHandshake }
+                guard let finish = try await reader.next() else {
+                    throw NoiseConnectionError.closedDuringHandshake
+                }
                 let client = try responder.readClientFinish(finish)
                 await writer.startTransport(client.outcome.transport.sender)
                 let session = NoiseSessionInfo(
@@ -220,12 +228,13 @@ enum NoiseWebSocketSession {
                 }
                 continuation.yield(plaintext)
             }
-            continuation.finish()
+            // Refuse sends before the consumer can see the end, so nobody sends into a closed socket.
             await writer.markClosed()
+            continuation.finish()
         } catch {
             logger.debug("Noise connection failed", metadata: ["error": "\(error)"])
-            continuation.finish(throwing: error)
             await writer.close(reason: "bad frame", protocolError: true)
+            continuation.finish(throwing: error)
         }
     }
 
