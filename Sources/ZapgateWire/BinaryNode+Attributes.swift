@@ -42,14 +42,25 @@ extension BinaryNode {
 
         /// Attributes in the order given; a repeated key keeps its first position and last value.
         public init(_ attributes: some Sequence<Attribute>) {
-            // A position index keeps this linear: decoded nodes may declare thousands of keys.
-            var positions: [String: Int] = [:]
             storage = []
+            // Few keys: a linear search is cheapest. Many (a decoded node may declare thousands):
+            // a position index keeps this linear overall.
+            var positions: [String: Int]?
             for attribute in attributes {
-                if let position = positions[attribute.key] {
-                    storage[position].value = attribute.value
+                if positions == nil && storage.count >= 16 {
+                    positions = Dictionary(storage.indices.map { (storage[$0].key, $0) }) { first, _ in first
+                    }
+                }
+                let existing: Int?
+                if let positions {
+                    existing = positions[attribute.key]
                 } else {
-                    positions[attribute.key] = storage.count
+                    existing = storage.firstIndex { $0.key == attribute.key }
+                }
+                if let existing {
+                    storage[existing].value = attribute.value
+                } else {
+                    positions?[attribute.key] = storage.count
                     storage.append(attribute)
                 }
             }

@@ -43,8 +43,12 @@ struct BinaryNodeWriter {
     private mutating func writeListStart(_ count: Int) throws(BinaryNodeEncodingError) {
         switch count {
         case 0: bytes.append(BinaryTag.listEmpty)
-        case 1..<256: bytes += [BinaryTag.list8, UInt8(count)]
-        case 256...0xFFFF: bytes += [BinaryTag.list16, UInt8(count >> 8), UInt8(count & 0xFF)]
+        case 1..<256:
+            bytes.append(BinaryTag.list8)
+            bytes.append(UInt8(count))
+        case 256...0xFFFF:
+            bytes.append(BinaryTag.list16)
+            appendUInt16(UInt16(count))
         default: throw .tooManyItems(count)
         }
     }
@@ -52,7 +56,8 @@ struct BinaryNodeWriter {
     private mutating func writeLength(_ length: Int) throws(BinaryNodeEncodingError) {
         switch length {
         case 0..<256:
-            bytes += [BinaryTag.binary8, UInt8(length)]
+            bytes.append(BinaryTag.binary8)
+            bytes.append(UInt8(length))
         case 256..<(1 << 20):
             bytes += [
                 BinaryTag.binary20, UInt8(length >> 16), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF),
@@ -95,7 +100,8 @@ struct BinaryNodeWriter {
         case .token(.single(let index)):
             bytes.append(index)
         case .token(.double(let dictionary, let index)):
-            bytes += [BinaryTag.dictionary0 + dictionary, index]
+            bytes.append(BinaryTag.dictionary0 + dictionary)
+            bytes.append(index)
         case .packed(.nibble):
             writePacked(text.utf8, tag: BinaryTag.nibble8, alphabet: .nibble)
         case .packed(.hex):
@@ -177,7 +183,8 @@ struct BinaryNodeWriter {
     }
 
     private mutating func appendUInt16(_ value: UInt16) {
-        bytes += [UInt8(value >> 8), UInt8(value & 0xFF)]
+        bytes.append(UInt8(value >> 8))
+        bytes.append(UInt8(value & 0xFF))
     }
 
     private mutating func appendUInt32(_ value: UInt32) {

@@ -8,7 +8,8 @@ enum Zlib {
     /// small hostile payload cannot claim gigabytes. Bytes after the end of the zlib stream are
     /// ignored, as Go's zlib reader (whatsmeow) ignores them.
     static func inflate(_ input: [UInt8], limit: Int) -> Result<[UInt8], BinaryNodeDecodingError> {
-        guard input.count <= Int(UInt32.max) else { return .failure(.inflatedSizeExceedsLimit(limit: limit)) }
+        // zlib counts input in 32 bits; frames are at most 16 MiB, so more is not a payload.
+        guard input.count <= Int(UInt32.max) else { return .failure(.inflateFailed("input over 4 GiB")) }
         var stream = z_stream()
         guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             return .failure(.inflateFailed("inflateInit failed"))

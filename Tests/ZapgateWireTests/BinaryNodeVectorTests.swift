@@ -182,6 +182,11 @@ struct BinaryNodeVectorTests {
             .init(key: "a", value: "1"), .init(key: "b", value: "2"), .init(key: "a", value: "3"),
         ])
         #expect(repeated.keys == ["a", "b"] && repeated["a"] == "3")
+        // Past 16 keys a position index takes over; the rule stays the same.
+        let many = BinaryNode.Attributes(
+            (0..<60).map { BinaryNode.Attribute(key: "k\($0 % 40)", value: .string(String($0))) })
+        #expect(many.keys == (0..<40).map { "k\($0)" })
+        #expect(many["k3"] == "43" && many["k39"] == "39")
     }
 
     static let encodingErrors: [(String, BinaryNode, BinaryNodeEncodingError)] = {
