@@ -24,10 +24,12 @@ Two roles, each on 127.0.0.1 only:
       "client_transport", "server_transport", "handshake_hash"}.
 
   connect --port P --root-public HEX [--frames N] [--expect K] [--routing-info HEX] [--path PATH]
+          [--stall]
       An initiator (the web client). Completes the handshake, verifies the server's certificate
       chain the way whatsmeow's verifyServerCert does, sends N frames b"frame-<i>", reads K frames
       and prints {"ok": true, "server_static": HEX, "received": [HEX, ...]} (or {"ok": false,
-      "error": "..."}) before exiting.
+      "error": "..."}) before exiting. --stall sends nothing after connecting and reports
+      {"ok": true, "closed_after": SECONDS, "close_code": N} once the server gives up.
 
 WhatsApp deviates from the Noise specification in one place: a payload is never MixHash-ed while
 no cipher key is set. dissononce hashes it anyway, so WASymmetricState skips the hash in both
@@ -475,6 +477,13 @@ async def run_connect(args):
     try:
         async with ws_connect(url, origin=ORIGIN, max_size=None, compression=None,
                               open_timeout=TIMEOUT) as ws:
+            if args.stall:
+                started = time.monotonic()
+                await asyncio.wait_for(ws.wait_closed(), TIMEOUT)
+                result.update({"ok": True, "closed_after": time.monotonic() - started,
+                               "close_code": ws.close_code})
+                emit(result)
+                return
             reader = FrameReader(ws, expect_intro=False)
             noise_key = keypair(os.urandom(32))
             state = new_handshake(True, noise_key)
@@ -603,6 +612,7 @@ def main():
     client.add_argument("--expect", type=int, default=3)
     client.add_argument("--routing-info")
     client.add_argument("--path", default="/ws/chat")
+    client.add_argument("--stall", action="store_true")
     roles.add_parser("vectors")
     args = parser.parse_args()
 

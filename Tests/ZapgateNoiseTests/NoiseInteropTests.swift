@@ -166,6 +166,30 @@ struct NoiseInteropTests {
         #expect(payload.connectReason == .userActivated)
     }
 
+    @Test("our responder gives up on a client that never sends ClientHello")
+    func serverHandshakeTimeout() async throws {
+        let pki = TestPKI()
+        let recorder = EchoRecorder()
+        let server = NoiseWebSocketServer(
+            identity: try pki.identity,
+            configuration: .init(handshakeTimeout: .milliseconds(300)),
+            logger: .quiet
+        ) { try await recorder.handle($0) }
+        let result = try jsonObject(
+            try await withServer(server) { port in
+                let oracle = try AsyncOracle(arguments: [
+                    "connect", "--port", "\(port)", "--root-public", pki.authority.rootPublicKey.hex,
+                    "--stall",
+                ])
+                return try await oracle.nextLine()
+            })
+        #expect(result["ok"] as? Bool == true, "\(result)")
+        #expect(result["close_code"] as? Int == 1002, "closed as a protocol error")
+        let seconds = try #require(result["closed_after"] as? Double)
+        #expect(seconds > 0.2 && seconds < 5)
+        #expect(recorder.snapshot.sessions.isEmpty)
+    }
+
     @Test("dissononce's initiator, checking like whatsmeow, refuses our chain under another root")
     func theirInitiatorRefuses() async throws {
         let pki = TestPKI()
