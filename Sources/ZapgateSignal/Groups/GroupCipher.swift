@@ -1,0 +1,82 @@
+import Foundation
+import ZapgateCrypto
+
+/// Encrypts our group messages with our sender key, or decrypts one sender's messages with
+/// theirs. Like `SessionCipher`, it commits a record only after the whole operation succeeded.
+public struct GroupCipher: Sendable {
+    public let store: any SenderKeyStore
+    public let name: SenderKeyName
+
+    public init(store: any SenderKeyStore, name: SenderKeyName) {
+        self.store = store
+        self.name = name
+    }
+
+    /// Encrypts with our newest sender key (create it first with `GroupSessionBuilder`); the
+    /// result is the body of `<enc type="skmsg">`.
+    public func encrypt(_ plaintext: Data) async throws(SignalError) -> SenderKeyMessage {
+        guard var record = try await store.loadSenderKey(for: name), var state = record.states.first,
+            let signing = state.signingKeyPair
+        else { throw .noSenderKey(name) }
+        let key = state.chainKey.messageKey()
+        let ciphertext: Data
+        do {
+            ciphertext = try AESCBC.encrypt(plaintext, key: key.cipherKey, iv: key.iv)
+        } catch {
+            throw .invalidMessage("AES-CBC refused the sender message key: \(error)")
+        }
+        let message = try SenderKeyMessage(
+            keyID: state.keyID, iteration: key.iteration, ciphertext: ciphertext, signingKey: signing)
+        state.chainKey = state.chainKey.next()
+        record.states[0] = state
+        try await store.storeSenderKey(record, for: name)
+        return message
+    }
+
+    /// Decrypts the body of an `<enc type="skmsg">` from `name.sender`.
+    public func decrypt(_ data: Data) async throws(SignalError) -> Data {
+        let message = try SenderKeyMessage(serialized: data)
+        guard var record = try await store.loadSenderKey(for: name),
+            let position = record.states.firstIndex(where: { $0.keyID == message.keyID })
+        else { throw .noSenderKey(name) }
+        var state = record.states[position]
+        guard message.hasValidSignature(signingKey: state.signingPublicKey) else { throw .invalidSignature }
+        let key = try state.messageKey(for: message.iteration)
+        let plaintext: Data
+        do {
+            plaintext = try AESCBC.decrypt(message.ciphertext, key: key.cipherKey, iv: key.iv)
+        } catch {
+            throw .invalidMessage("group ciphertext does not decrypt: \(error)")
+        }
+        record.states[position] = state
+        try await store.storeSenderKey(record, for: name)
+        return plaintext
+    }
+}
+
+extension SenderKeyState {
+    /// The key for `iteration`: a kept one for a late message, or the chain advanced to it.
+    mutating func messageKey(for iteration: UInt32) throws(SignalError) -> SenderMessageKey {
+        let current = chainKey.iteration
+        if iteration < current {
+            guard let position = skippedKeys.firstIndex(where: { $0.iteration == iteration }) else {
+                throw .duplicateMessage(counter: iteration)
+            }
+            let skipped = skippedKeys.remove(at: position)
+            return SenderMessageKey(iteration: iteration, seed: skipped.seed)
+        }
+        guard iteration - current <= Self.maximumForwardJump else {
+            throw .messageTooFarAhead(counter: iteration, current: current)
+        }
+        var chain = chainKey
+        while chain.iteration < iteration {
+            skippedKeys.append(.init(iteration: chain.iteration, seed: chain.messageKeySeed))
+            chain = chain.next()
+        }
+        if skippedKeys.count > Self.maximumSkippedKeys {
+            skippedKeys.removeFirst(skippedKeys.count - Self.maximumSkippedKeys)
+        }
+        chainKey = chain.next()
+        return chain.messageKey()
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import SwiftProtobuf
+import ZapgateProto
+
+/// Hands a group sender's chain key and public signing key to one member:
+/// `0x33 ‖ protobuf`. WhatsApp carries it in `Message.senderKeyDistributionMessage`, encrypted
+/// pairwise.
+public struct SenderKeyDistributionMessage: Sendable, Equatable {
+    public let keyID: UInt32
+    public let iteration: UInt32
+    public let chainKey: Data
+    /// The sender's public signing key (32 bytes).
+    public let signingKey: Data
+    public let serialized: Data
+
+    init(keyID: UInt32, iteration: UInt32, chainKey: Data, signingKey: Data) {
+        var proto = WAAxolotlSenderKeyDistributionMessage()
+        proto.id = keyID
+        proto.iteration = iteration
+        proto.chainKey = chainKey
+        proto.signingKey = SignalPublicKey.serialize(signingKey)
+        self.keyID = keyID
+        self.iteration = iteration
+        self.chainKey = chainKey
+        self.signingKey = signingKey
+        self.serialized = Data([signalVersionByte]) + ((try? proto.serializedData()) ?? Data())
+    }
+
+    public init(serialized data: Data) throws(SignalError) {
+        guard data.count > 1, let version = data.first else {
+            throw .invalidMessage("SenderKeyDistributionMessage is empty")
+        }
+        guard version == signalVersionByte else { throw .unsupportedVersion(version) }
+        let proto: WAAxolotlSenderKeyDistributionMessage
+        do {
+            proto = try WAAxolotlSenderKeyDistributionMessage(serializedBytes: data.dropFirst())
+        } catch {
+            throw .invalidMessage("SenderKeyDistributionMessage protobuf does not parse")
+        }
+        guard proto.hasID, proto.hasIteration, proto.hasChainKey, proto.hasSigningKey else {
+            throw .invalidMessage("SenderKeyDistributionMessage lacks id, iteration, chain or signing key")
+        }
+        guard proto.chainKey.count == 32 else {
+            throw .invalidMessage("sender chain key is \(proto.chainKey.count) bytes, not 32")
+        }
+        keyID = proto.id
+        iteration = proto.iteration
+        chainKey = proto.chainKey
+        signingKey = try SignalPublicKey.parse(proto.signingKey, field: "signingKey")
+        serialized = Data(data)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import ZapgateCrypto
+
+/// One step of a symmetric (sending or receiving) chain: the key and its position.
+public struct ChainKey: Sendable, Equatable {
+    public let key: Data
+    public let index: UInt32
+
+    public init(key: Data, index: UInt32) {
+        self.key = key
+        self.index = index
+    }
+
+    /// The chain key one message later.
+    public func next() -> ChainKey {
+        ChainKey(key: HMACSHA256.authenticationCode(for: SignalKDF.chainKeySeed, key: key), index: index + 1)
+    }
+
+    /// The 32 bytes the message keys of this step expand from (kept for skipped messages).
+    public var messageKeySeed: Data {
+        HMACSHA256.authenticationCode(for: SignalKDF.messageKeySeed, key: key)
+    }
+
+    /// The AES key, MAC key and IV for the message at this step.
+    public func messageKeys() -> MessageKeys {
+        MessageKeys(seed: messageKeySeed, counter: index)
+    }
+}
+
+/// The keys of one 1:1 message: AES-256-CBC key, HMAC-SHA256 key and CBC IV.
+public struct MessageKeys: Sendable, Equatable {
+    public let cipherKey: Data
+    public let macKey: Data
+    public let iv: Data
+    public let counter: UInt32
+
+    /// Expands a message-key seed into 80 bytes: key (32) ‖ MAC key (32) ‖ IV (16).
+    public init(seed: Data, counter: UInt32) {
+        let bytes = SignalKDF.derive(seed, info: SignalKDF.messageKeysInfo, count: 80)
+        cipherKey = bytes.subdata(in: bytes.startIndex..<bytes.startIndex + 32)
+        macKey = bytes.subdata(in: bytes.startIndex + 32..<bytes.startIndex + 64)
+        iv = bytes.subdata(in: bytes.startIndex + 64..<bytes.startIndex + 80)
+        self.counter = counter
+    }
+}
+
+/// The root key of the double ratchet; each DH ratchet step turns it into a new root key and a
+/// fresh chain key.
+public struct RootKey: Sendable, Equatable {
+    public let key: Data
+
+    public init(key: Data) {
+        self.key = key
+    }
+
+    /// Mixes `DH(ours, theirs)` into the root key (as HKDF salt) and splits the output.
+    public func step(theirRatchetKey: Data, ourRatchetKey: Curve25519KeyPair) throws(SignalError)
+        -> (rootKey: RootKey, chainKey: ChainKey)
+    {
+        let shared = try agreement(ourRatchetKey, theirRatchetKey, what: "ratchet key")
+        let bytes = SignalKDF.derive(shared, salt: key, info: SignalKDF.ratchetInfo, count: 64)
+        return (
+            RootKey(key: bytes.subdata(in: bytes.startIndex..<bytes.startIndex + 32)),
+            ChainKey(key: bytes.subdata(in: bytes.startIndex + 32..<bytes.startIndex + 64), index: 0)
+        )
+    }
+}
+
+/// X25519 with a typed error naming the key that was refused.
+func agreement(_ ours: Curve25519KeyPair, _ theirs: Data, what: String) throws(SignalError) -> Data {
+    do {
+        return try ours.sharedSecret(with: theirs)
+    } catch {
+        throw .invalidKey("\(what) is not a usable Curve25519 point")
+    }
+}
