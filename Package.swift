@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
@@ -55,6 +56,8 @@ let package = Package(
             dependencies: [
                 "ZapgateCrypto",
                 "ZapgateProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -64,7 +67,12 @@ let package = Package(
         ),
 
         // MARK: Signal protocol (X3DH, double ratchet, sender keys, stores)
-        .target(name: "ZapgateSignal", dependencies: ["ZapgateCrypto", "ZapgateProto"]),
+        .target(
+            name: "ZapgateSignal",
+            dependencies: [
+                "ZapgateCrypto", "ZapgateProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
 
         // MARK: The command
         .executableTarget(
@@ -87,12 +95,21 @@ let package = Package(
         // Spawns the oracle helper processes of Oracles/ for the interop tests.
         .target(name: "ZapgateTestSupport", path: "Sources/ZapgateTestSupport"),
         .testTarget(name: "ZapgateCryptoTests", dependencies: ["ZapgateCrypto", "ZapgateTestSupport"]),
-        .testTarget(name: "ZapgateProtoTests", dependencies: ["ZapgateProto", "ZapgateTestSupport"]),
+        .testTarget(
+            name: "ZapgateProtoTests",
+            dependencies: [
+                "ZapgateProto", "ZapgateTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         .testTarget(name: "ZapgateWireTests", dependencies: ["ZapgateWire", "ZapgateTestSupport"]),
         .testTarget(name: "ZapgateSignalTests", dependencies: ["ZapgateSignal", "ZapgateTestSupport"]),
         .testTarget(
             name: "ZapgateNoiseTests",
-            dependencies: ["ZapgateNoise", "ZapgateProto", "ZapgateTestSupport"]
+            dependencies: [
+                "ZapgateNoise", "ZapgateCrypto", "ZapgateProto", "ZapgateTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
