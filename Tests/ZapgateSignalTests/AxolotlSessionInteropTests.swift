@@ -137,3 +137,29 @@ struct AxolotlSessionInteropTests {
         #expect(round > 50)
     }
 }
+
+extension AxolotlSessionInteropTests {
+    @Test("axolotl re-keys from a new bundle; its late message on the old session still decrypts")
+    func peerRekeys() async throws {
+        let oracle = try OracleProcess(script: "axolotl_oracle.py", environment: .signal)
+        let alice = LocalParty()
+        let bob = try AxolotlParty(oracle, name: "bob")
+        try bob.process(try await alice.bundle(preKeyID: 1, signedPreKeyID: 1), from: "alice")
+        let cipher = alice.cipher(Self.bob)
+        let first = try bob.encrypt([Data("old 1".utf8), Data("old 2".utf8)], to: "alice")
+        #expect(try await cipher.decrypt(encType: first[0].0, first[0].1) == Data("old 1".utf8))
+
+        try bob.process(try await alice.bundle(preKeyID: 2, signedPreKeyID: 2), from: "alice")
+        let fresh = try bob.encrypt([Data("new 1".utf8)], to: "alice")
+        #expect(try await cipher.decrypt(encType: fresh[0].0, fresh[0].1) == Data("new 1".utf8))
+        #expect(try await cipher.decrypt(encType: first[1].0, first[1].1) == Data("old 2".utf8))
+        let record = try #require(try await alice.store.loadSession(for: Self.bob))
+        #expect(record.previous.count == 1)
+
+        // Our reply goes out on the state that read last; axolotl still holds both.
+        let reply = try await cipher.encrypt(Data("reply".utf8))
+        #expect(
+            try bob.decrypt([(reply.encType, reply.serialized)], from: "alice")[0].get() == Data("reply".utf8)
+        )
+    }
+}

@@ -144,5 +144,6 @@ struct LocalSessionTests {
         let size = try #require(await alice.store.sessionBytes(for: Self.bobAddress)).count
         // Five receiving chains, a sending chain, keys and ids: a few hundred bytes.
         #expect(size < 1000, "session record is \(size) bytes")
+        print("session record after 100 messages: \(size) bytes")
     }
 }

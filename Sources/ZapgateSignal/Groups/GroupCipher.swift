@@ -15,9 +15,28 @@ public struct GroupCipher: Sendable {
     /// Encrypts with our newest sender key (create it first with `GroupSessionBuilder`); the
     /// result is the body of `<enc type="skmsg">`.
     public func encrypt(_ plaintext: Data) async throws(SignalError) -> SenderKeyMessage {
-        guard var record = try await store.loadSenderKey(for: name), var state = record.states.first,
-            let signing = state.signingKeyPair
+        guard var record = try await store.loadSenderKey(for: name) else { throw .noSenderKey(name) }
+        guard let message = try record.encrypt(plaintext) else { throw .noSenderKey(name) }
+        try await store.storeSenderKey(record, for: name)
+        return message
+    }
+
+    /// Decrypts the body of an `<enc type="skmsg">` from `name.sender`.
+    public func decrypt(_ data: Data) async throws(SignalError) -> Data {
+        let message = try SenderKeyMessage(serialized: data)
+        guard var record = try await store.loadSenderKey(for: name),
+            let plaintext = try record.decrypt(message)
         else { throw .noSenderKey(name) }
+        try await store.storeSenderKey(record, for: name)
+        return plaintext
+    }
+}
+
+extension SenderKeyRecord {
+    /// The store-free core of `GroupCipher.encrypt`: nil when the record holds no sender key
+    /// of our own (one with a private signing key).
+    public mutating func encrypt(_ plaintext: Data) throws(SignalError) -> SenderKeyMessage? {
+        guard var state = states.first, let signing = state.signingKeyPair else { return nil }
         let key = state.chainKey.messageKey()
         let ciphertext: Data
         do {
@@ -28,18 +47,15 @@ public struct GroupCipher: Sendable {
         let message = try SenderKeyMessage(
             keyID: state.keyID, iteration: key.iteration, ciphertext: ciphertext, signingKey: signing)
         state.chainKey = state.chainKey.next()
-        record.states[0] = state
-        try await store.storeSenderKey(record, for: name)
+        states[0] = state
         return message
     }
 
-    /// Decrypts the body of an `<enc type="skmsg">` from `name.sender`.
-    public func decrypt(_ data: Data) async throws(SignalError) -> Data {
-        let message = try SenderKeyMessage(serialized: data)
-        guard var record = try await store.loadSenderKey(for: name),
-            let position = record.states.firstIndex(where: { $0.keyID == message.keyID })
-        else { throw .noSenderKey(name) }
-        var state = record.states[position]
+    /// The store-free core of `GroupCipher.decrypt`: nil when no state has the message's key
+    /// id. On a throw the record is unchanged.
+    public mutating func decrypt(_ message: SenderKeyMessage) throws(SignalError) -> Data? {
+        guard let position = states.firstIndex(where: { $0.keyID == message.keyID }) else { return nil }
+        var state = states[position]
         guard message.hasValidSignature(signingKey: state.signingPublicKey) else { throw .invalidSignature }
         let key = try state.messageKey(for: message.iteration)
         let plaintext: Data
@@ -48,8 +64,7 @@ public struct GroupCipher: Sendable {
         } catch {
             throw .invalidMessage("group ciphertext does not decrypt: \(error)")
         }
-        record.states[position] = state
-        try await store.storeSenderKey(record, for: name)
+        states[position] = state
         return plaintext
     }
 }

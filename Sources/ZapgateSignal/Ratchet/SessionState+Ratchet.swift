@@ -100,10 +100,20 @@ extension SessionState {
 }
 
 extension SessionRecord {
+    /// Encrypts on the current state. This and `decrypt(_:)` are the store-free core of
+    /// `SessionCipher`, for callers that run their own transaction around load and store.
+    public mutating func encrypt(_ plaintext: Data) throws(SignalError) -> CiphertextMessage {
+        guard var state = current else { throw .invalidMessage("session record has no current state") }
+        let message = try state.encrypt(plaintext)
+        current = state
+        return message
+    }
+
     /// Tries the current state, then each archived one, on copies; the first that decrypts is
     /// made current. If no state decrypts, a duplicate counter on any of them is reported
-    /// (the message was already read), otherwise the current state's reason.
-    mutating func decrypt(_ message: SignalMessage) throws(SignalError) -> Data {
+    /// (the message was already read), otherwise the current state's reason. On a throw the
+    /// record is unchanged.
+    public mutating func decrypt(_ message: SignalMessage) throws(SignalError) -> Data {
         var firstError: SignalError?
         var duplicate: SignalError?
         if var state = current {
