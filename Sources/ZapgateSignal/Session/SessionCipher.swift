@@ -69,15 +69,12 @@ public struct SessionCipher: Sendable {
                 guard let found = try await store.loadPreKey(id: id) else { throw .invalidPreKeyID(id) }
                 oneTimePreKey = found
             }
-            var state = try X3DH.responderState(
-                ourIdentity: try await store.identityKeyPair(),
-                ourSignedPreKey: signedPreKey.keyPair,
-                ourOneTimePreKey: oneTimePreKey?.keyPair,
-                theirIdentity: message.identityKey,
-                theirBaseKey: message.baseKey)
-            state.localRegistrationID = try await store.localRegistrationID()
-            state.remoteRegistrationID = message.registrationID
-            state.aliceBaseKey = message.baseKey
+            let state = try SessionState.responding(
+                to: message,
+                identity: try await store.identityKeyPair(),
+                registrationID: try await store.localRegistrationID(),
+                signedPreKey: signedPreKey,
+                oneTimePreKey: oneTimePreKey)
             record.setCurrent(state)
             consumedPreKeyID = oneTimePreKey?.id
         }
@@ -109,5 +106,29 @@ public struct SessionCipher: Sendable {
             try await store.storeSession(record, for: address)
         }
         return changed
+    }
+}
+
+extension SessionState {
+    /// The store-free core of building a session from a PreKeySignalMessage (we respond): X3DH
+    /// with our signed prekey and the one-time prekey the message names (nil if it names
+    /// none). Trust, prekey lookup and consumption are the caller's.
+    public static func responding(
+        to message: PreKeySignalMessage,
+        identity: Curve25519KeyPair,
+        registrationID: UInt32,
+        signedPreKey: SignedPreKeyRecord,
+        oneTimePreKey: PreKeyRecord?
+    ) throws(SignalError) -> SessionState {
+        var state = try X3DH.responderState(
+            ourIdentity: identity,
+            ourSignedPreKey: signedPreKey.keyPair,
+            ourOneTimePreKey: oneTimePreKey?.keyPair,
+            theirIdentity: message.identityKey,
+            theirBaseKey: message.baseKey)
+        state.localRegistrationID = registrationID
+        state.remoteRegistrationID = message.registrationID
+        state.aliceBaseKey = message.baseKey
+        return state
     }
 }
