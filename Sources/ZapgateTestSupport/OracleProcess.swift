@@ -84,12 +84,15 @@ public final class OracleProcess {
 
     /// Reads one line the oracle printed on its own (for example a "ready" line with a port).
     public func readLine() throws -> Data {
+        // Search only bytes not searched before, so a large reply is read in linear time.
+        var searchFrom = buffer.startIndex
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
+            if let newline = buffer[searchFrom...].firstIndex(of: 0x0A) {
                 let line = buffer[buffer.startIndex..<newline]
                 buffer = Data(buffer[(newline + 1)...])
                 return Data(line)
             }
+            searchFrom = buffer.endIndex
             let chunk = output.availableData
             if chunk.isEmpty {
                 process.waitUntilExit()
