@@ -26,27 +26,15 @@ marked; the marked text is then split with baileys' own text conventions. On enc
 turned into that text form so that baileys' writer picks the JID encoding by itself.
 """
 
-import importlib.util
 import json
-import sys
-import types
+
+from oracle_io import register_baileys_package, serve
 
 
-def _load_wabinary():
-    # baileys/__init__.py imports the Rust signal_protocol binding, which is not installable
-    # here; register the package without running it, then import only the codec.
-    spec = importlib.util.find_spec("baileys")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("baileys-python is not installed in this environment")
-    package = types.ModuleType("baileys")
-    package.__path__ = list(spec.submodule_search_locations)
-    sys.modules["baileys"] = package
-    from baileys import token_loader, wabinary
-
-    return wabinary, token_loader
+register_baileys_package()
+from baileys import token_loader, wabinary  # noqa: E402  (needs the package registered first)
 
 
-wabinary, token_loader = _load_wabinary()
 Tag = wabinary.Tag
 JID_TAGS = {Tag.JID_PAIR, Tag.AD_JID, Tag.FB_JID, Tag.INTEROP_JID}
 
@@ -159,22 +147,15 @@ def handle(request):
     return {"error": f"unknown op {op!r}"}
 
 
-def main():
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            request = json.loads(line)
-            reply = handle(request)
-            if "reply_file" in request and "error" not in reply:
-                with open(request["reply_file"], "w", encoding="utf-8") as file:
-                    json.dump(reply, file)
-                reply = {"reply_file": request["reply_file"]}
-        except Exception as error:
-            reply = {"error": f"{type(error).__name__}: {error}"}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+def handle_with_reply_file(request):
+    reply = handle(request)
+    # Very large replies go through a file the test names, rather than one huge line.
+    if "reply_file" in request and "error" not in reply:
+        with open(request["reply_file"], "w", encoding="utf-8") as file:
+            json.dump(reply, file)
+        reply = {"reply_file": request["reply_file"]}
+    return reply
 
 
 if __name__ == "__main__":
-    main()
+    serve(handle_with_reply_file)

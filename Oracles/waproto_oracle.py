@@ -27,20 +27,12 @@ import struct
 import subprocess
 import sys
 import tempfile
-import types
+
+from oracle_io import register_baileys_package, serve
 
 
 def load_waproto():
-    import importlib.util
-
-    spec = importlib.util.find_spec("baileys")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("baileys-python is not installed in this venv")
-    # baileys/__init__.py imports a Rust binding we cannot install; register the package
-    # without running it so that the generated module imports on its own.
-    package = types.ModuleType("baileys")
-    package.__path__ = list(spec.submodule_search_locations)
-    sys.modules["baileys"] = package
+    register_baileys_package()
     from baileys.generated import WAProto_pb2
 
     return WAProto_pb2.DESCRIPTOR.pool
@@ -302,15 +294,7 @@ def main():
     if len(sys.argv) != 2 or sys.argv[1] not in SCHEMAS:
         sys.exit(f"usage: waproto_oracle.py {{{'|'.join(SCHEMAS)}}}")
     pool = SCHEMAS[sys.argv[1]]()
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            reply = handle(json.loads(line), pool)
-        except Exception as error:  # every failure goes back to the test as text
-            reply = {"error": f"{type(error).__name__}: {error}"}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+    serve(lambda request: handle(request, pool))
 
 
 if __name__ == "__main__":
