@@ -87,7 +87,7 @@ let package = Package(
         // MARK: Benchmarks (run in release mode; results go in BENCHMARKS.md)
         .executableTarget(
             name: "ZapgateBenchmarks",
-            dependencies: ["ZapgateCrypto", "ZapgateWire", "ZapgateNoise"],
+            dependencies: ["ZapgateCrypto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal"],
             path: "Benchmarks/ZapgateBenchmarks"
         ),
 
