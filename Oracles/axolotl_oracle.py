@@ -32,11 +32,7 @@ axolotl_curve25519 neither clamps scalars nor copies them: generatePrivateKey cl
 caller's buffer in place. Every private key from outside is copied and clamped here, as
 libsignal and whatsmeow clamp at generation.
 """
-import json
 import logging
-import os
-import sys
-import traceback
 
 import axolotl_curve25519 as curve
 from axolotl.axolotladdress import AxolotlAddress
@@ -56,6 +52,8 @@ from axolotl.state.prekeybundle import PreKeyBundle
 from axolotl.tests.groups.inmemorysenderkeystore import InMemorySenderKeyStore
 from axolotl.tests.inmemoryaxolotlstore import InMemoryAxolotlStore
 from axolotl.util.keyhelper import KeyHelper
+
+from oracle_io import serve
 
 
 def clamp(priv: bytes) -> bytes:
@@ -275,21 +273,12 @@ OPS = {
 
 
 
-def main():
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            req = json.loads(line)
-            handler = OPS.get(req.get("op"))
-            reply = handler(req) if handler else {"error": "unknown op %r" % req.get("op")}
-        except Exception as exc:  # the oracle reports and keeps serving
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            reply = {"error": "%s: %s (at %s:%d)" % (type(exc).__name__, exc, os.path.basename(where.filename), where.lineno)}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+def handle(request):
+    handler = OPS.get(request.get("op"))
+    if handler is None:
+        return {"error": "unknown op %r" % request.get("op")}
+    return handler(request)
 
 
 if __name__ == "__main__":
-    main()
+    serve(handle)

@@ -1,4 +1,5 @@
 import Foundation
+import ZapgateTestSupport
 
 @testable import ZapgateWire
 
