@@ -44,25 +44,24 @@ fi
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
 
-make_venv() { # dir requirements-file [extra pip args for a second step]
-    local dir=$1 req=$2 stamp
-    stamp="$dir/.installed-$(sha256sum "$req" scripts/setup.sh | sha256sum | cut -c1-16)"
+# A venv is rebuilt only when what it pins changes: its stamp is a hash of the pins.
+baileys_pin="baileys-python==0.1.0a1"
+
+make_venv() { # dir requirements-file extra-pin-text
+    local dir=$1 req=$2 extra=${3:-} stamp
+    stamp="$dir/.installed-$({ cat "$req"; echo "$extra"; } | sha256sum | cut -c1-16)"
     [ -f "$stamp" ] && return 0
     say "creating $dir from $req"
     rm -rf "$dir"
     "$python" -m venv "$dir"
     "$dir/bin/pip" install -q --disable-pip-version-check -r "$req"
+    if [ -n "$extra" ]; then
+        # baileys-python declares Python 3.12 and a Rust-only dependency; we use only its
+        # pure-Python codec and protobuf modules, which run on 3.11.
+        "$dir/bin/pip" install -q --disable-pip-version-check --no-deps --ignore-requires-python "$extra"
+    fi
     touch "$stamp"
 }
 
 make_venv .venv-signal Oracles/requirements-signal.txt
-waproto_stamp=".venv-waproto/.installed-$(sha256sum Oracles/requirements-waproto.txt scripts/setup.sh | sha256sum | cut -c1-16)"
-if [ ! -f "$waproto_stamp" ]; then
-    make_venv .venv-waproto Oracles/requirements-waproto.txt
-    rm -f .venv-waproto/.installed-*
-    # baileys-python declares Python 3.12 and a Rust-only dependency; we use only its pure-Python
-    # codec and protobuf modules, which run on 3.11.
-    .venv-waproto/bin/pip install -q --disable-pip-version-check --no-deps --ignore-requires-python \
-        baileys-python==0.1.0a1
-    touch "$waproto_stamp"
-fi
+make_venv .venv-waproto Oracles/requirements-waproto.txt "$baileys_pin"
