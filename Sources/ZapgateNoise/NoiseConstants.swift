@@ -16,6 +16,10 @@ public enum NoiseConstants {
     /// Frames are limited to what a 3-byte length can carry; whatsmeow refuses `1 << 24` and up.
     public static let maximumFrameLength = (1 << 24) - 1
 
+    /// The largest WebSocket message either side accepts: room for a whole frame and its length
+    /// prefix, the intro and routing header on the first, and one more frame merged behind it.
+    static let maximumWebSocketMessageSize = 2 * (maximumFrameLength + 64)
+
     /// Bytes in a frame's big-endian length prefix.
     public static let frameLengthSize = 3
 

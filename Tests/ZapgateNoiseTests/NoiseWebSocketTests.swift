@@ -94,6 +94,23 @@ struct NoiseWebSocketTests {
         #expect(seen.errors.isEmpty)
     }
 
+    @Test("a frame too large to send is refused without using up its counter")
+    func oversizedSendKeepsCountersInStep() async throws {
+        let recorder = EchoRecorder(greetings: 0)
+        let echoed = try await withServer(try server(recorder)) { port in
+            try await client(port: port).connect(clientPayload: try SampleClientPayload.bytes) { connection in
+                // Sealing adds a 16-byte tag, so this payload no longer fits a 3-byte length.
+                let tooLarge = Data(count: NoiseConstants.maximumFrameLength - 10)
+                await #expect(throws: NoiseConnectionError.self) { try await connection.send(tooLarge) }
+                try await connection.send(Data("after"))
+                var iterator = connection.frames.makeAsyncIterator()
+                return try await iterator.next()
+            }
+        }
+        #expect(echoed == Data("echo:after"))
+        #expect(recorder.snapshot.errors.isEmpty)
+    }
+
     @Test("concurrent sends arrive intact and in counter order")
     func concurrentSends() async throws {
         let recorder = EchoRecorder(greetings: 0)

@@ -12,7 +12,7 @@ struct NoiseFrameReader {
     init(inbound: WebSocketInboundStream, decoder: NoiseFrameDecoder) {
         // A message may hold a whole frame plus, before the first one, the intro header and a
         // routing prefix of the same size limit.
-        let maximumMessageSize = 2 * (NoiseConstants.maximumFrameLength + 64)
+        let maximumMessageSize = NoiseConstants.maximumWebSocketMessageSize
         self.messages = inbound.messages(maxSize: maximumMessageSize).makeAsyncIterator()
         self.decoder = decoder
     }

@@ -34,20 +34,24 @@ actor NoiseFrameWriter {
         defer { release() }
         guard !isClosed else { throw .closed }
         var bytes = payload
-        if var cipher {
+        var sealingCipher = cipher
+        if var sealer = sealingCipher {
             do {
-                bytes = try cipher.seal(payload)
+                bytes = try sealer.seal(payload)
             } catch {
                 throw .transport(error)
             }
-            self.cipher = cipher
+            sealingCipher = sealer
         }
         let wire: Data
         do {
             wire = try encoder.encode(bytes)
         } catch {
+            // The frame is too large to send: its counter must not count as used, or every
+            // later frame would reach the peer with a counter it does not expect.
             throw .framing(error)
         }
+        cipher = sealingCipher
         do {
             try await outbound.write(.binary(ByteBuffer(bytes: wire)))
         } catch {

@@ -144,7 +144,7 @@ public struct NoiseWebSocketClient: Sendable {
         }
         return WebSocketClientConfiguration(
             // A WebSocket frame carries a whole Noise frame, plus the intro on the first.
-            maxFrameSize: 2 * (NoiseConstants.maximumFrameLength + 64),
+            maxFrameSize: NoiseConstants.maximumWebSocketMessageSize,
             additionalHeaders: headers,
             closeTimeout: configuration.closeTimeout,
             autoPing: .disabled

@@ -90,7 +90,7 @@ public struct NoiseWebSocketServer: Sendable {
                 webSocketRouter: router,
                 configuration: .init(
                     ws: WebSocketServerConfiguration(
-                        maxFrameSize: 2 * (NoiseConstants.maximumFrameLength + 64),
+                        maxFrameSize: NoiseConstants.maximumWebSocketMessageSize,
                         autoPing: .disabled,
                         closeTimeout: configuration.closeTimeout
                     )
