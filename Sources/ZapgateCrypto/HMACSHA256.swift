@@ -14,9 +14,6 @@ public enum HMACSHA256 {
         -> Bool
     {
         guard length > 0, length <= 32, code.count == length else { return false }
-        let expected = authenticationCode(for: message, key: key).prefix(length)
-        var difference: UInt8 = 0
-        for (a, b) in zip(expected, code) { difference |= a ^ b }
-        return difference == 0
+        return ConstantTime.equal(authenticationCode(for: message, key: key).prefix(length), code)
     }
 }

@@ -9,10 +9,15 @@ enum MontgomeryPoint {
     /// p = 2^255 − 19, little-endian.
     static let primeLittleEndian: [UInt8] = [0xED] + [UInt8](repeating: 0xFF, count: 30) + [0x7F]
 
-    /// The 32-byte little-endian Edwards y with sign bit clear, or nil when u is not a
-    /// canonical field element (u ≥ p) or maps to no point (u = −1).
+    /// The 32-byte little-endian Edwards y with sign bit clear, or nil when u maps to no point
+    /// (u ≡ −1).
+    ///
+    /// Like libsignal (and X25519 itself), bit 255 of u is ignored and a non-canonical u is
+    /// taken modulo p, so a key that agrees also verifies here exactly when it does there.
     static func edwardsY(fromU littleEndian: [UInt8]) -> [UInt8]? {
         guard littleEndian.count == 32 else { return nil }
+        var masked = littleEndian
+        masked[31] &= 0x7F
         // Each GMP call writes a value of its own: Swift forbids passing one variable as both
         // an input and the output of the same call.
         var p = mpz_t()
@@ -42,8 +47,8 @@ enum MontgomeryPoint {
             __gmpz_clear(&y)
         }
         load(&p, primeLittleEndian)
-        load(&u, littleEndian)
-        guard __gmpz_cmp(&u, &p) < 0 else { return nil }
+        load(&reduced, masked)
+        __gmpz_mod(&u, &reduced, &p)
 
         __gmpz_add_ui(&sum, &u, 1)
         __gmpz_mod(&reduced, &sum, &p)

@@ -65,16 +65,32 @@ struct MisuseTests {
         #expect(!XEdDSA.verify(publicKey: pair.publicKey, message: message, signature: Data(count: 63)))
         #expect(!XEdDSA.verify(publicKey: pair.publicKey, message: message, signature: Data(count: 64)))
         #expect(!XEdDSA.verify(publicKey: Data(count: 31), message: message, signature: Data(count: 64)))
-        // u = p − 1 maps to no Edwards point; u ≥ p is not canonical.
+        // u = p − 1 maps to no Edwards point.
         var minusOne = [UInt8](repeating: 0xFF, count: 32)
         minusOne[0] = 0xEC
         minusOne[31] = 0x7F
         #expect(MontgomeryPoint.edwardsY(fromU: minusOne) == nil)
-        minusOne[0] = 0xEE
-        #expect(MontgomeryPoint.edwardsY(fromU: minusOne) == nil)
         #expect(throws: CryptoError.invalidParameter("PBKDF2 iterations must be positive")) {
             try PBKDF2SHA256.deriveKey(password: Data(), salt: Data(), iterations: 0, outputByteCount: 32)
         }
+    }
+
+    /// libsignal ignores bit 255 of a Montgomery key and reduces it modulo p, as X25519 does;
+    /// a key that still agrees must still verify.
+    @Test func publicKeyHighBitAndNonCanonicalFormAreIgnoredAsLibsignalDoes() throws {
+        let pair = Curve25519KeyPair.generate()
+        let message = Data("bit 255".utf8)
+        let signature = try pair.sign(message)
+        var highBit = [UInt8](pair.publicKey)
+        highBit[31] |= 0x80
+        #expect(XEdDSA.verify(publicKey: Data(highBit), message: message, signature: signature))
+        // p + 1 is a non-canonical encoding of u = 1.
+        var pPlusOne = [UInt8](repeating: 0xFF, count: 32)
+        pPlusOne[0] = 0xEE
+        pPlusOne[31] = 0x7F
+        var one = [UInt8](repeating: 0, count: 32)
+        one[0] = 1
+        #expect(MontgomeryPoint.edwardsY(fromU: pPlusOne) == MontgomeryPoint.edwardsY(fromU: one))
     }
 
     @Test func ourSignaturesVerifyAndBindTheMessage() throws {

@@ -79,16 +79,9 @@ public struct NoiseCertificateVerifier: Sendable {
         guard leaf.issuerSerial == intermediate.serial else {
             throw .unexpectedLeafIssuerSerial(found: leaf.issuerSerial, expected: intermediate.serial)
         }
-        guard Self.constantTimeEqual(leaf.key, serverStaticKey) else { throw .leafKeyMismatch }
+        guard ConstantTime.equal(leaf.key, serverStaticKey) else { throw .leafKeyMismatch }
         if now < Double(leaf.notBefore) { throw .leafNotYetValid(notBefore: leaf.notBefore) }
         if now > Double(leaf.notAfter) { throw .leafExpired(notAfter: leaf.notAfter) }
         return VerifiedChain(intermediate: intermediate, leaf: leaf)
-    }
-
-    private static func constantTimeEqual(_ lhs: Data, _ rhs: Data) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for (left, right) in zip(lhs, rhs) { difference |= left ^ right }
-        return difference == 0
     }
 }
