@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A helper process from `Oracles/` that speaks JSON lines on stdin/stdout: one request object
 /// per line in, one reply object per line out. Bytes travel as lowercase hex.
@@ -37,6 +38,7 @@ public final class OracleProcess {
     private let input: FileHandle
     private let output: FileHandle
     private let errors = Pipe()
+    private let errorText = StderrTail()
     private let script: String
     private var buffer = Data()
 
@@ -54,6 +56,10 @@ public final class OracleProcess {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = errors
+        // Read stderr as it arrives: a pipe nobody drains fills at 64 KiB and blocks the oracle
+        // mid-reply, which would hang the test instead of failing it.
+        let tail = errorText
+        errors.fileHandleForReading.readabilityHandler = { handle in tail.append(handle.availableData) }
         var env = ProcessInfo.processInfo.environment
         env["PYTHONUNBUFFERED"] = "1"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -64,6 +70,7 @@ public final class OracleProcess {
     }
 
     deinit {
+        errors.fileHandleForReading.readabilityHandler = nil
         try? input.close()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -96,10 +103,28 @@ public final class OracleProcess {
             let chunk = output.availableData
             if chunk.isEmpty {
                 process.waitUntilExit()
-                let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-                throw Failure.exited(script: script, stderr: String(decoding: stderr, as: UTF8.self))
+                errors.fileHandleForReading.readabilityHandler = nil
+                let stderr =
+                    errorText.text
+                    + String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+                throw Failure.exited(script: script, stderr: stderr)
             }
             buffer.append(chunk)
         }
     }
+}
+
+/// The last part of what an oracle wrote to stderr, kept for the failure message.
+private final class StderrTail: Sendable {
+    private static let limit = 64 << 10
+    private let bytes = Mutex(Data())
+
+    func append(_ chunk: Data) {
+        bytes.withLock { stored in
+            stored.append(chunk)
+            if stored.count > Self.limit { stored = Data(stored.suffix(Self.limit)) }
+        }
+    }
+
+    var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
 }
