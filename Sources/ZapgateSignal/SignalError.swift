@@ -24,6 +24,9 @@ public enum SignalError: Error, Equatable, Sendable {
     case invalidKey(String)
     /// The counter jumps further ahead than we are willing to derive keys for.
     case messageTooFarAhead(counter: UInt32, current: UInt32)
+    /// A chain (1:1 or sender key) is at `UInt32.max`, so it has no next step: the counter
+    /// would overflow. A sender key distributed at that iteration is refused for the same reason.
+    case chainExhausted(index: UInt32)
     /// The version byte is not libsignal version 3 (`0x33`).
     case unsupportedVersion(UInt8)
     /// The message is malformed or cannot be decrypted; the reason says which part.

@@ -16,9 +16,9 @@ struct KDFVectorTests {
     private func hex(_ text: String) -> Data { Data(hex: text) ?? Data() }
 
     @Test("libsignal ChainKeyTest: the next chain key")
-    func publishedChainStep() {
+    func publishedChainStep() throws {
         let seed = hex("8ab72d6f4cc5ac0d387eaf463378ddb28edd07385b1cb01250c715982e7ad48f")
-        let next = ChainKey(key: seed, index: 0).next()
+        let next = try ChainKey(key: seed, index: 0).next()
         #expect(next.key == hex("28e8f8fee54b801eef7c5cfb2f17f32c7b334485bbb70fac6ec10342a246d15d"))
         #expect(next.index == 1)
     }
@@ -46,15 +46,15 @@ struct KDFVectorTests {
     }
 
     @Test("v3 message keys of a chain (python-axolotl known answer)")
-    func messageKeys() {
+    func messageKeys() throws {
         let chain = ChainKey(key: Data(0..<32), index: 0)
-        let first = chain.messageKeys()
+        let first = try chain.messageKeys()
         #expect(first.cipherKey == hex("86268814b41f5fd154659f26873660e3dbc8b205155c3b59b8570b015d773c0c"))
         #expect(first.macKey == hex("dea51fa5beca2618971c4292647b81e83f2b4edd03e0d292a87ec66e0163abdb"))
         #expect(first.iv == hex("21cfd5b9956a1631f6b7b5b5bdf7b791"))
-        let next = chain.next()
+        let next = try chain.next()
         #expect(next.key == hex("4304c22c84a53755ab08ead8d97a8d429be5efa480682d7ad1da27f73e1fbe1d"))
-        let second = next.messageKeys()
+        let second = try next.messageKeys()
         #expect(second.counter == 1)
         #expect(second.cipherKey == hex("8a749e971a1ad3f7fbf25df4914efa0dc3b5ccb810566e969f80154d0d01bf4c"))
         #expect(second.macKey == hex("ad559c15a8ae3500d76ca3d23c9114da54ecf2c0a495ec6f626ab4d99515166b"))
@@ -80,17 +80,17 @@ struct KDFVectorTests {
     }
 
     @Test("sender-key chain and \"WhisperGroup\" message keys (python-axolotl known answer)")
-    func senderChain() {
+    func senderChain() throws {
         let chain = SenderChainKey(iteration: 0, seed: Data(0..<32))
-        let first = chain.messageKey()
+        let first = try chain.messageKey()
         #expect(first.iv == hex("ed1f5e26325b1399f6a34c76e47ff047"))
         #expect(first.cipherKey == hex("d89f10a08215e845ceb4df3fc59c052ad09e01cd499650025ff83df48ed656e6"))
-        let next = chain.next()
+        let next = try chain.next()
         #expect(next.iteration == 1)
         #expect(next.seed == hex("4304c22c84a53755ab08ead8d97a8d429be5efa480682d7ad1da27f73e1fbe1d"))
-        #expect(next.messageKey().iv == hex("574f6661ef5e42e6d75902e5d361e82e"))
+        #expect(try next.messageKey().iv == hex("574f6661ef5e42e6d75902e5d361e82e"))
         #expect(
-            next.messageKey().cipherKey
+            try next.messageKey().cipherKey
                 == hex("884e6819a3409f789eab3bf21b662b9263d03c62709a800906823961bd3dcb22"))
     }
 }

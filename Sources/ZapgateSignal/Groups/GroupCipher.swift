@@ -37,7 +37,9 @@ extension SenderKeyRecord {
     /// of our own (one with a private signing key).
     public mutating func encrypt(_ plaintext: Data) throws(SignalError) -> SenderKeyMessage? {
         guard var state = states.first, let signing = state.signingKeyPair else { return nil }
-        let key = state.chainKey.messageKey()
+        let key = try state.chainKey.messageKey()
+        // Advance first: a chain at its last iteration must not send a message it cannot follow.
+        let nextChainKey = try state.chainKey.next()
         let ciphertext: Data
         do {
             ciphertext = try AESCBC.encrypt(plaintext, key: key.cipherKey, iv: key.iv)
@@ -46,7 +48,7 @@ extension SenderKeyRecord {
         }
         let message = try SenderKeyMessage(
             keyID: state.keyID, iteration: key.iteration, ciphertext: ciphertext, signingKey: signing)
-        state.chainKey = state.chainKey.next()
+        state.chainKey = nextChainKey
         states[0] = state
         return message
     }
@@ -77,21 +79,28 @@ extension SenderKeyState {
             guard let position = skippedKeys.firstIndex(where: { $0.iteration == iteration }) else {
                 throw .duplicateMessage(counter: iteration)
             }
-            let skipped = skippedKeys.remove(at: position)
-            return SenderMessageKey(iteration: iteration, seed: skipped.seed)
+            let key = try SenderMessageKey(iteration: iteration, seed: skippedKeys[position].seed)
+            skippedKeys.remove(at: position)
+            return key
         }
+        // iteration >= current here, so the subtraction cannot underflow.
         guard iteration - current <= Self.maximumForwardJump else {
             throw .messageTooFarAhead(counter: iteration, current: current)
         }
+        // Work on copies so a throw part way (an exhausted chain) leaves this state as it was.
         var chain = chainKey
+        var skipped = skippedKeys
         while chain.iteration < iteration {
-            skippedKeys.append(.init(iteration: chain.iteration, seed: chain.messageKeySeed))
-            chain = chain.next()
+            skipped.append(.init(iteration: chain.iteration, seed: chain.messageKeySeed))
+            chain = try chain.next()
         }
-        if skippedKeys.count > Self.maximumSkippedKeys {
-            skippedKeys.removeFirst(skippedKeys.count - Self.maximumSkippedKeys)
+        let key = try chain.messageKey()
+        let nextChainKey = try chain.next()
+        if skipped.count > Self.maximumSkippedKeys {
+            skipped.removeFirst(skipped.count - Self.maximumSkippedKeys)
         }
-        chainKey = chain.next()
-        return chain.messageKey()
+        skippedKeys = skipped
+        chainKey = nextChainKey
+        return key
     }
 }

@@ -27,6 +27,8 @@ public struct GroupSessionBuilder: Sendable {
     public func process(_ message: SenderKeyDistributionMessage, from name: SenderKeyName)
         async throws(SignalError)
     {
+        // The parser refuses this already; checked again for messages built in-process.
+        guard message.iteration < UInt32.max else { throw .chainExhausted(index: message.iteration) }
         var record = try await store.loadSenderKey(for: name) ?? SenderKeyRecord()
         record.process(message)
         try await store.storeSenderKey(record, for: name)

@@ -43,6 +43,9 @@ public struct SenderKeyDistributionMessage: Sendable, Equatable {
         guard proto.chainKey.count == 32 else {
             throw .invalidMessage("sender chain key is \(proto.chainKey.count) bytes, not 32")
         }
+        // A chain handed over at its last iteration could never advance: any message on it
+        // would need iteration + 1.
+        guard proto.iteration < UInt32.max else { throw .chainExhausted(index: proto.iteration) }
         keyID = proto.id
         iteration = proto.iteration
         chainKey = proto.chainKey

@@ -11,9 +11,12 @@ public struct ChainKey: Sendable, Equatable {
         self.index = index
     }
 
-    /// The chain key one message later.
-    public func next() -> ChainKey {
-        ChainKey(key: HMACSHA256.authenticationCode(for: SignalKDF.chainKeySeed, key: key), index: index + 1)
+    /// The chain key one message later. The index comes from the peer's counters, so the last
+    /// step is refused rather than allowed to overflow.
+    public func next() throws(SignalError) -> ChainKey {
+        guard index < UInt32.max else { throw .chainExhausted(index: index) }
+        return ChainKey(
+            key: HMACSHA256.authenticationCode(for: SignalKDF.chainKeySeed, key: key), index: index + 1)
     }
 
     /// The 32 bytes the message keys of this step expand from (kept for skipped messages).
@@ -22,8 +25,8 @@ public struct ChainKey: Sendable, Equatable {
     }
 
     /// The AES key, MAC key and IV for the message at this step.
-    public func messageKeys() -> MessageKeys {
-        MessageKeys(seed: messageKeySeed, counter: index)
+    public func messageKeys() throws(SignalError) -> MessageKeys {
+        try MessageKeys(seed: messageKeySeed, counter: index)
     }
 }
 
@@ -34,9 +37,12 @@ public struct MessageKeys: Sendable, Equatable {
     public let iv: Data
     public let counter: UInt32
 
-    /// Expands a message-key seed into 80 bytes: key (32) ‖ MAC key (32) ‖ IV (16).
-    public init(seed: Data, counter: UInt32) {
+    /// Expands a message-key seed into 80 bytes: key (32) ‖ MAC key (32) ‖ IV (16). Seeds of
+    /// skipped keys come back from storage, so a seed that is not 32 bytes is refused.
+    public init(seed: Data, counter: UInt32) throws(SignalError) {
+        guard seed.count == 32 else { throw .invalidKey("message key seed is \(seed.count) bytes, not 32") }
         let bytes = SignalKDF.derive(seed, info: SignalKDF.messageKeysInfo, count: 80)
+        guard bytes.count == 80 else { throw .invalidKey("message key expansion gave \(bytes.count) bytes") }
         cipherKey = bytes.subdata(in: bytes.startIndex..<bytes.startIndex + 32)
         macKey = bytes.subdata(in: bytes.startIndex + 32..<bytes.startIndex + 64)
         iv = bytes.subdata(in: bytes.startIndex + 64..<bytes.startIndex + 80)

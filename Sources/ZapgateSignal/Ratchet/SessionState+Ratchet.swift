@@ -6,7 +6,9 @@ extension SessionState {
     /// answered, the result is a PreKeySignalMessage so it can build the session from it.
     mutating func encrypt(_ plaintext: Data) throws(SignalError) -> CiphertextMessage {
         let chainKey = sendingChain.chainKey
-        let keys = chainKey.messageKeys()
+        // Advance first: a chain at its last index must not send a message it cannot follow.
+        let nextChainKey = try chainKey.next()
+        let keys = try chainKey.messageKeys()
         let ciphertext: Data
         do {
             ciphertext = try AESCBC.encrypt(plaintext, key: keys.cipherKey, iv: keys.iv)
@@ -21,7 +23,7 @@ extension SessionState {
             macKey: keys.macKey,
             senderIdentity: localIdentityKey,
             receiverIdentity: remoteIdentityKey)
-        sendingChain.chainKey = chainKey.next()
+        sendingChain.chainKey = nextChainKey
         guard let pending = pendingPreKey else { return .signal(message) }
         return .preKey(
             PreKeySignalMessage(
@@ -79,23 +81,26 @@ extension SessionState {
                 throw .duplicateMessage(counter: counter)
             }
             let skipped = chain.skippedKeys.remove(at: position)
+            let keys = try MessageKeys(seed: skipped.seed, counter: counter)
             receivingChains[index] = chain
-            return MessageKeys(seed: skipped.seed, counter: counter)
+            return keys
         }
+        // counter >= current here, so the subtraction cannot underflow.
         guard counter - current <= Self.maximumForwardJump else {
             throw .messageTooFarAhead(counter: counter, current: current)
         }
         var chainKey = chain.chainKey
         while chainKey.index < counter {
             chain.skippedKeys.append(SkippedKey(counter: chainKey.index, seed: chainKey.messageKeySeed))
-            chainKey = chainKey.next()
+            chainKey = try chainKey.next()
         }
         if chain.skippedKeys.count > Self.maximumSkippedKeysPerChain {
             chain.skippedKeys.removeFirst(chain.skippedKeys.count - Self.maximumSkippedKeysPerChain)
         }
-        chain.chainKey = chainKey.next()
+        let keys = try chainKey.messageKeys()
+        chain.chainKey = try chainKey.next()
         receivingChains[index] = chain
-        return chainKey.messageKeys()
+        return keys
     }
 }
 
