@@ -181,7 +181,7 @@ enum NoiseWebSocketSession {
         writer: NoiseFrameWriter,
         operation: () async throws(NoiseConnectionError) -> Value
     ) async throws(NoiseConnectionError) -> Value {
-        let expired = Expiry()
+        let deadline = Deadline()
         let outcome: Swift.Result<Value, NoiseConnectionError> = await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
@@ -189,21 +189,28 @@ enum NoiseWebSocketSession {
                 } catch {
                     return
                 }
-                expired.fire()
+                // Only a timer that wins the race against the handshake may close the socket.
+                guard deadline.expire() else { return }
                 await writer.close(reason: "handshake timed out", protocolError: true)
             }
-            defer { group.cancelAll() }
+            let result: Swift.Result<Value, NoiseConnectionError>
             do throws(NoiseConnectionError) {
-                return .success(try await operation())
+                result = .success(try await operation())
             } catch {
-                return .failure(error)
+                result = .failure(error)
             }
+            // Whichever of handshake and timer settles the deadline first decides the outcome;
+            // the claim is made before the group waits for the timer to stop.
+            let inTime = deadline.finish()
+            group.cancelAll()
+            return inTime ? result : .failure(.handshakeTimedOut)
         }
         switch outcome {
         case .success(let value):
             return value
+        case .failure(.handshakeTimedOut):
+            throw .handshakeTimedOut
         case .failure(let error):
-            if expired.hasFired { throw .handshakeTimedOut }
             await writer.close(reason: "handshake failed", protocolError: true)
             throw error
         }
@@ -253,10 +260,21 @@ enum NoiseWebSocketSession {
 }
 
 /// A one-way flag the handshake deadline sets.
-private final class Expiry: Sendable {
-    private let fired = Mutex(false)
+private final class Deadline: Sendable {
+    private enum State { case pending, finished, expired }
+    private let state = Mutex(State.pending)
 
-    func fire() { fired.withLock { $0 = true } }
+    /// The timer's claim: true when the handshake had not finished yet.
+    func expire() -> Bool { settle(as: .expired) }
 
-    var hasFired: Bool { fired.withLock { $0 } }
+    /// The handshake's claim: true when the timer had not expired yet.
+    func finish() -> Bool { settle(as: .finished) }
+
+    private func settle(as outcome: State) -> Bool {
+        state.withLock { current in
+            guard current == .pending else { return current == outcome }
+            current = outcome
+            return true
+        }
+    }
 }
