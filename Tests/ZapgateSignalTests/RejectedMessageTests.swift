@@ -9,6 +9,20 @@ struct RejectedMessageTests {
     static let bob = SignalAddress(name: "bob", deviceID: 1)
     static let group = "120363000000000001@g.us"
 
+    /// Everything a rejected 1:1 message could wrongly change: the session, the one-time
+    /// prekeys (a consumed one cannot be restored) and the saved identity.
+    private struct Stored: Equatable {
+        let session: Data?
+        let preKeyIDs: [UInt32]
+        let identity: Data?
+
+        init(_ party: LocalParty, _ address: SignalAddress) async {
+            session = await party.store.sessionBytes(for: address)
+            preKeyIDs = await party.store.preKeyIDs()
+            identity = await party.store.identity(for: address)
+        }
+    }
+
     /// A session with axolotl "bob" that it started from our bundle (prekey 1), both sides
     /// having sent one message.
     private func establish(_ oracle: OracleProcess) async throws -> (LocalParty, AxolotlParty) {
@@ -29,11 +43,11 @@ struct RejectedMessageTests {
         let message = try bob.encrypt([Data("once".utf8)], to: "alice")[0].1
         let cipher = alice.cipher(Self.bob)
         #expect(try await cipher.decrypt(signalMessage: message) == Data("once".utf8))
-        let before = await alice.store.sessionBytes(for: Self.bob)
+        let before = await Stored(alice, Self.bob)
         await #expect(throws: SignalError.duplicateMessage(counter: 0)) {
             try await cipher.decrypt(signalMessage: message)
         }
-        #expect(await alice.store.sessionBytes(for: Self.bob) == before)
+        #expect(await Stored(alice, Self.bob) == before)
     }
 
     @Test("replaying the opening pkmsg gives duplicateMessage and changes nothing")
@@ -45,11 +59,11 @@ struct RejectedMessageTests {
         let opening = try bob.encrypt([Data("open".utf8)], to: "alice")[0].1
         let cipher = alice.cipher(Self.bob)
         _ = try await cipher.decrypt(preKeyMessage: opening)
-        let before = await alice.store.sessionBytes(for: Self.bob)
+        let before = await Stored(alice, Self.bob)
         await #expect(throws: SignalError.duplicateMessage(counter: 0)) {
             try await cipher.decrypt(preKeyMessage: opening)
         }
-        #expect(await alice.store.sessionBytes(for: Self.bob) == before)
+        #expect(await Stored(alice, Self.bob) == before)
     }
 
     @Test("a flipped MAC bit gives invalidMAC and changes nothing, then the true message reads")
@@ -60,14 +74,38 @@ struct RejectedMessageTests {
         // if we worked on the stored state itself.
         let message = try bob.encrypt([Data("genuine".utf8)], to: "alice")[0].1
         let cipher = alice.cipher(Self.bob)
-        let before = await alice.store.sessionBytes(for: Self.bob)
+        let before = await Stored(alice, Self.bob)
         for bit in [0, 7, 63] {
             var forged = message
             forged[forged.endIndex - 8 + bit / 8] ^= UInt8(1 << (bit % 8))
             await #expect(throws: SignalError.invalidMAC) { try await cipher.decrypt(signalMessage: forged) }
-            #expect(await alice.store.sessionBytes(for: Self.bob) == before)
+            #expect(await Stored(alice, Self.bob) == before)
         }
         #expect(try await cipher.decrypt(signalMessage: message) == Data("genuine".utf8))
+    }
+
+    @Test("a pkmsg whose inner message has a flipped MAC gives invalidMAC and changes nothing")
+    func flippedPreKeyMessageMAC() async throws {
+        let oracle = try OracleProcess(script: "axolotl_oracle.py", environment: .signal)
+        let alice = LocalParty()
+        let bob = try AxolotlParty(oracle, name: "bob")
+        try bob.process(try await alice.bundle(preKeyID: 1, signedPreKeyID: 1), from: "alice")
+        let opening = try bob.encrypt([Data("open".utf8)], to: "alice")[0]
+        #expect(opening.0 == "pkmsg")
+        // The inner SignalMessage sits verbatim in the outer protobuf; its MAC is its last 8 bytes.
+        let inner = try PreKeySignalMessage(serialized: opening.1).message.serialized
+        let range = try #require(opening.1.range(of: inner))
+        var forged = opening.1
+        forged[range.upperBound - 1] ^= 0x01
+        let cipher = alice.cipher(Self.bob)
+        let before = await Stored(alice, Self.bob)
+        #expect(before.session == nil && before.preKeyIDs == [1] && before.identity == nil)
+        await #expect(throws: SignalError.invalidMAC) { try await cipher.decrypt(preKeyMessage: forged) }
+        #expect(await Stored(alice, Self.bob) == before)
+        // The genuine message still builds the session and consumes the prekey.
+        #expect(try await cipher.decrypt(preKeyMessage: opening.1) == Data("open".utf8))
+        #expect(await alice.store.preKeyIDs().isEmpty)
+        #expect(await alice.store.identity(for: Self.bob) == bob.identity)
     }
 
     @Test("a pkmsg naming a consumed prekey gives invalidPreKeyID and changes nothing")
@@ -84,11 +122,11 @@ struct RejectedMessageTests {
         try bob.process(bundle, from: "alice")
         let stale = try bob.encrypt([Data("second".utf8)], to: "alice")[0]
         #expect(stale.0 == "pkmsg")
-        let before = await alice.store.sessionBytes(for: Self.bob)
+        let before = await Stored(alice, Self.bob)
         await #expect(throws: SignalError.invalidPreKeyID(1)) {
             try await cipher.decrypt(preKeyMessage: stale.1)
         }
-        #expect(await alice.store.sessionBytes(for: Self.bob) == before)
+        #expect(await Stored(alice, Self.bob) == before)
         #expect(await alice.store.preKeyIDs().isEmpty)
     }
 
@@ -101,11 +139,11 @@ struct RejectedMessageTests {
         try reinstalled.process(try await alice.bundle(preKeyID: 2, signedPreKeyID: 2), from: "alice")
         let opening = try reinstalled.encrypt([Data("new phone".utf8)], to: "alice")[0].1
         let cipher = alice.cipher(Self.bob)
-        let before = await alice.store.sessionBytes(for: Self.bob)
+        let before = await Stored(alice, Self.bob)
         await #expect(throws: SignalError.untrustedIdentity(Self.bob, identityKey: reinstalled.identity)) {
             try await cipher.decrypt(preKeyMessage: opening)
         }
-        #expect(await alice.store.sessionBytes(for: Self.bob) == before)
+        #expect(await Stored(alice, Self.bob) == before)
         #expect(await alice.store.preKeyIDs() == [2])
         #expect(await alice.store.identity(for: Self.bob) == bob.identity)
         // The caller reports the change and accepts it; the retried message now reads.
