@@ -27,12 +27,7 @@ public struct SessionRecord: Sendable, Equatable {
 
     /// Makes `state` current, archiving the old current state.
     public mutating func setCurrent(_ state: SessionState) {
-        if let old = current {
-            previous.insert(old, at: 0)
-            if previous.count > Self.maximumArchivedStates {
-                previous.removeLast(previous.count - Self.maximumArchivedStates)
-            }
-        }
+        if let old = current { archive(old) }
         current = state
     }
 
@@ -40,7 +35,12 @@ public struct SessionRecord: Sendable, Equatable {
     public mutating func archiveCurrentState() {
         guard let old = current else { return }
         current = nil
-        previous.insert(old, at: 0)
+        archive(old)
+    }
+
+    /// Puts `state` first in the archive, dropping the oldest beyond the limit.
+    private mutating func archive(_ state: SessionState) {
+        previous.insert(state, at: 0)
         if previous.count > Self.maximumArchivedStates {
             previous.removeLast(previous.count - Self.maximumArchivedStates)
         }
