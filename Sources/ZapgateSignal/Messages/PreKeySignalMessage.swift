@@ -37,20 +37,11 @@ public struct PreKeySignalMessage: Sendable, Equatable {
         self.baseKey = baseKey
         self.identityKey = identityKey
         self.message = message
-        self.serialized = Data([signalVersionByte]) + ((try? proto.serializedData()) ?? Data())
+        self.serialized = SignalEnvelope.seal(proto)
     }
 
     public init(serialized data: Data) throws(SignalError) {
-        guard data.count > 1, let version = data.first else {
-            throw .invalidMessage("PreKeySignalMessage is empty")
-        }
-        guard version == signalVersionByte else { throw .unsupportedVersion(version) }
-        let proto: WAPreKeySignalMessage
-        do {
-            proto = try WAPreKeySignalMessage(serializedBytes: data.dropFirst())
-        } catch {
-            throw .invalidMessage("PreKeySignalMessage protobuf does not parse")
-        }
+        let proto = try SignalEnvelope.open(data, as: WAPreKeySignalMessage.self, name: "PreKeySignalMessage")
         guard proto.hasSignedPreKeyID, proto.hasBaseKey, proto.hasIdentityKey, proto.hasMessage else {
             throw .invalidMessage("PreKeySignalMessage lacks signed prekey id, base key, identity or message")
         }

@@ -23,20 +23,12 @@ public struct SenderKeyDistributionMessage: Sendable, Equatable {
         self.iteration = iteration
         self.chainKey = chainKey
         self.signingKey = signingKey
-        self.serialized = Data([signalVersionByte]) + ((try? proto.serializedData()) ?? Data())
+        self.serialized = SignalEnvelope.seal(proto)
     }
 
     public init(serialized data: Data) throws(SignalError) {
-        guard data.count > 1, let version = data.first else {
-            throw .invalidMessage("SenderKeyDistributionMessage is empty")
-        }
-        guard version == signalVersionByte else { throw .unsupportedVersion(version) }
-        let proto: WAAxolotlSenderKeyDistributionMessage
-        do {
-            proto = try WAAxolotlSenderKeyDistributionMessage(serializedBytes: data.dropFirst())
-        } catch {
-            throw .invalidMessage("SenderKeyDistributionMessage protobuf does not parse")
-        }
+        let proto = try SignalEnvelope.open(
+            data, as: WAAxolotlSenderKeyDistributionMessage.self, name: "SenderKeyDistributionMessage")
         guard proto.hasID, proto.hasIteration, proto.hasChainKey, proto.hasSigningKey else {
             throw .invalidMessage("SenderKeyDistributionMessage lacks id, iteration, chain or signing key")
         }

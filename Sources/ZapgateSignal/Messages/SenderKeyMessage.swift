@@ -20,7 +20,7 @@ public struct SenderKeyMessage: Sendable, Equatable {
         proto.id = keyID
         proto.iteration = iteration
         proto.ciphertext = ciphertext
-        let body = Data([signalVersionByte]) + ((try? proto.serializedData()) ?? Data())
+        let body = SignalEnvelope.seal(proto)
         let signature: Data
         do {
             signature = try signingKey.sign(body)
@@ -34,17 +34,8 @@ public struct SenderKeyMessage: Sendable, Equatable {
     }
 
     public init(serialized data: Data) throws(SignalError) {
-        guard data.count > 1 + Self.signatureLength, let version = data.first else {
-            throw .invalidMessage("SenderKeyMessage of \(data.count) bytes is too short")
-        }
-        guard version == signalVersionByte else { throw .unsupportedVersion(version) }
-        let body = data.subdata(in: data.startIndex + 1..<data.endIndex - Self.signatureLength)
-        let proto: WASenderKeyMessage
-        do {
-            proto = try WASenderKeyMessage(serializedBytes: body)
-        } catch {
-            throw .invalidMessage("SenderKeyMessage protobuf does not parse")
-        }
+        let proto = try SignalEnvelope.open(
+            data, as: WASenderKeyMessage.self, trailerLength: Self.signatureLength, name: "SenderKeyMessage")
         guard proto.hasID, proto.hasIteration, proto.hasCiphertext else {
             throw .invalidMessage("SenderKeyMessage lacks id, iteration or ciphertext")
         }

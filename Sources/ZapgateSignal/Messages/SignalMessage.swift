@@ -3,10 +3,6 @@ import SwiftProtobuf
 import ZapgateCrypto
 import ZapgateProto
 
-/// The version byte of every libsignal v3 message: current version 3 in the high nibble,
-/// highest supported version 3 in the low one.
-let signalVersionByte: UInt8 = 0x33
-
 /// A double-ratchet message (`<enc type="msg">`): `0x33 ‖ protobuf ‖ MAC(8)`.
 public struct SignalMessage: Sendable, Equatable {
     public static let macLength = 8
@@ -35,8 +31,7 @@ public struct SignalMessage: Sendable, Equatable {
         proto.counter = counter
         proto.previousCounter = previousCounter
         proto.ciphertext = ciphertext
-        var body = Data([signalVersionByte])
-        body.append((try? proto.serializedData()) ?? Data())
+        let body = SignalEnvelope.seal(proto)
         let mac = Self.mac(
             body: body, macKey: macKey, senderIdentity: senderIdentity, receiverIdentity: receiverIdentity)
         self.ratchetKey = ratchetKey
@@ -48,17 +43,8 @@ public struct SignalMessage: Sendable, Equatable {
 
     /// Parses a received message; the MAC is checked later, once the session yields the key.
     public init(serialized data: Data) throws(SignalError) {
-        guard data.count > 1 + Self.macLength, let version = data.first else {
-            throw .invalidMessage("SignalMessage of \(data.count) bytes is too short")
-        }
-        guard version == signalVersionByte else { throw .unsupportedVersion(version) }
-        let body = data.subdata(in: data.startIndex + 1..<data.endIndex - Self.macLength)
-        let proto: WASignalMessage
-        do {
-            proto = try WASignalMessage(serializedBytes: body)
-        } catch {
-            throw .invalidMessage("SignalMessage protobuf does not parse")
-        }
+        let proto = try SignalEnvelope.open(
+            data, as: WASignalMessage.self, trailerLength: Self.macLength, name: "SignalMessage")
         guard proto.hasRatchetKey, proto.hasCounter, proto.hasCiphertext else {
             throw .invalidMessage("SignalMessage lacks ratchet key, counter or ciphertext")
         }
