@@ -94,7 +94,12 @@ let package = Package(
         // MARK: Tests
         // Spawns the oracle helper processes of Oracles/ for the interop tests.
         .target(name: "ZapgateTestSupport", path: "Sources/ZapgateTestSupport"),
-        .testTarget(name: "ZapgateCryptoTests", dependencies: ["ZapgateCrypto", "ZapgateTestSupport"]),
+        .testTarget(
+            name: "ZapgateCryptoTests",
+            dependencies: [
+                "ZapgateCrypto", "ZapgateTestSupport", "CSodium", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "ZapgateProtoTests",
             dependencies: [
@@ -102,7 +107,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZapgateWireTests", dependencies: ["ZapgateWire", "ZapgateTestSupport"]),
-        .testTarget(name: "ZapgateSignalTests", dependencies: ["ZapgateSignal", "ZapgateTestSupport"]),
+        .testTarget(
+            name: "ZapgateSignalTests", dependencies: ["ZapgateSignal", "ZapgateCrypto", "ZapgateTestSupport"]
+        ),
         .testTarget(
             name: "ZapgateNoiseTests",
             dependencies: [
