@@ -373,7 +373,7 @@ extension ProtoCorpus {
 
     mutating func imageMessage(depth: Int) -> WAMessage {
         var image = WAImageMessage()
-        image.url = "https://mmg.whatsapp.net/v/t62.7118-24/\(random.uint64()).enc"
+        image.url = "https://media.example.invalid/v/t62.7118-24/\(random.uint64()).enc"
         image.mimetype = "image/jpeg"
         if random.chance() { image.caption = random.text(1...6) }
         image.fileSha256 = random.bytes(exactly: 32)
