@@ -173,10 +173,17 @@ struct NoiseWebSocketTests {
 
     @Test("the default configuration dials WhatsApp so that the Origin is the web client's")
     func originByScheme() throws {
+        // The defaults are WhatsApp's URL and the web client's Origin (NoiseConstants holds them);
+        // dialling rewrites only the scheme, so the derived Origin is exactly the configured one.
         let standard = NoiseWebSocketClient.Configuration()
-        #expect(standard.url == "wss://web.whatsapp.com/ws/chat")
-        #expect(standard.origin == "https://web.whatsapp.com")
-        #expect(try standard.dialURL() == "https://web.whatsapp.com/ws/chat")
+        #expect(standard.url == NoiseConstants.defaultURL)
+        #expect(standard.origin == NoiseConstants.defaultOrigin)
+        let defaultPath = try #require(standard.url.range(of: "://").map { standard.url[$0.upperBound...] })
+        #expect(try standard.dialURL() == "https://" + defaultPath)
+        #expect(try standard.dialURL().hasPrefix(NoiseConstants.defaultOrigin + "/"))
+        let secure = NoiseWebSocketClient.Configuration(
+            url: "wss://chat.example.invalid/ws/chat", origin: "https://chat.example.invalid")
+        #expect(try secure.dialURL() == "https://chat.example.invalid/ws/chat")
         let local = NoiseWebSocketClient.Configuration(
             url: "ws://127.0.0.1:9/ws/chat", origin: "http://127.0.0.1")
         #expect(try local.dialURL() == "http://127.0.0.1:9/ws/chat")

@@ -394,7 +394,7 @@ extension ProtoCorpus {
 
     mutating func videoMessage(depth: Int) -> WAMessage {
         var video = WAVideoMessage()
-        video.url = "https://mmg.whatsapp.net/v/t62.7161-24/\(random.uint64()).enc"
+        video.url = "https://media.example.invalid/v/t62.7161-24/\(random.uint64()).enc"
         video.mimetype = "video/mp4"
         video.fileSha256 = random.bytes(exactly: 32)
         video.fileLength = random.uint64()
@@ -421,7 +421,7 @@ extension ProtoCorpus {
 
     mutating func audioMessage(depth: Int) -> WAMessage {
         var audio = WAAudioMessage()
-        audio.url = "https://mmg.whatsapp.net/v/t62.7114-24/\(random.uint64()).enc"
+        audio.url = "https://media.example.invalid/v/t62.7114-24/\(random.uint64()).enc"
         audio.mimetype = "audio/ogg; codecs=opus"
         audio.fileSha256 = random.bytes(exactly: 32)
         audio.fileLength = random.uint64()
@@ -442,7 +442,7 @@ extension ProtoCorpus {
 
     mutating func documentMessage(depth: Int) -> WAMessage {
         var document = WADocumentMessage()
-        document.url = "https://mmg.whatsapp.net/v/t62.7119-24/\(random.uint64()).enc"
+        document.url = "https://media.example.invalid/v/t62.7119-24/\(random.uint64()).enc"
         document.mimetype =
             random.element(["application/pdf", "text/plain", "application/zip"]) ?? "application/pdf"
         document.title = random.text(1...4)
@@ -464,7 +464,7 @@ extension ProtoCorpus {
 
     mutating func stickerMessage(depth: Int) -> WAMessage {
         var sticker = WAStickerMessage()
-        sticker.url = "https://mmg.whatsapp.net/v/t62.15575-24/\(random.uint64()).enc"
+        sticker.url = "https://media.example.invalid/v/t62.15575-24/\(random.uint64()).enc"
         sticker.fileSha256 = random.bytes(exactly: 32)
         sticker.fileEncSha256 = random.bytes(exactly: 32)
         sticker.mediaKey = random.bytes(exactly: 32)
@@ -490,7 +490,7 @@ extension ProtoCorpus {
         location.degreesLongitude = random.double(-180...180)
         if random.chance() { location.name = random.text(1...3) }
         if random.chance() { location.address = random.text(1...6) }
-        if random.chance(0.3) { location.url = "https://maps.example/\(random.int(0...9999))" }
+        if random.chance(0.3) { location.url = "https://maps.example.invalid/\(random.int(0...9999))" }
         if random.chance(0.3) {
             location.isLive = true
             location.accuracyInMeters = random.uint32()
