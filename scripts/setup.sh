@@ -63,5 +63,7 @@ make_venv() { # dir requirements-file extra-pin-text
     touch "$stamp"
 }
 
-make_venv .venv-signal Oracles/requirements-signal.txt
+# .venv-signal gets baileys-python too: the companion oracle speaks binary nodes (its wabinary)
+# over a Noise session (dissononce) with axolotl's curve, all in one process.
+make_venv .venv-signal Oracles/requirements-signal.txt "$baileys_pin"
 make_venv .venv-waproto Oracles/requirements-waproto.txt "$baileys_pin"
