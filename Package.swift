@@ -11,6 +11,9 @@ let package = Package(
         .library(name: "ZapgateWire", targets: ["ZapgateWire"]),
         .library(name: "ZapgateNoise", targets: ["ZapgateNoise"]),
         .library(name: "ZapgateSignal", targets: ["ZapgateSignal"]),
+        .library(name: "ZapgateEngine", targets: ["ZapgateEngine"]),
+        .library(name: "ZapgateSimulator", targets: ["ZapgateSimulator"]),
+        .library(name: "ZapgateQR", targets: ["ZapgateQR"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -21,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // MARK: Primitives
@@ -74,20 +78,69 @@ let package = Package(
             ]
         ),
 
+        // MARK: Stanzas and pairing formats both ends share (engine and simulator)
+        .target(
+            name: "ZapgateProtocol",
+            dependencies: [
+                "ZapgateCrypto", "ZapgateProto", "ZapgateWire",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+
+        // MARK: Engine: one linked device (connect, pair, log in, prekeys, keepalive, reconnect)
+        .target(
+            name: "ZapgateEngine",
+            dependencies: [
+                "ZapgateCrypto", "ZapgateProto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal",
+                "ZapgateProtocol", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Simulator: WhatsApp's server side and a scripted phone, beside the engine
+        .target(
+            name: "ZapgateSimulator",
+            dependencies: [
+                "ZapgateCrypto", "ZapgateProto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal",
+                "ZapgateProtocol", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ]
+        ),
+
+        // MARK: QR codes for linking: one encoder (libqrencode), PNG, SVG and terminal output
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .target(name: "ZapgateQR", dependencies: ["CQRencode", "CZlib"]),
+
         // MARK: The command
         .executableTarget(
             name: "zapgate",
             dependencies: [
                 "ZapgateWire",
                 "ZapgateNoise",
+                "ZapgateEngine",
+                "ZapgateSimulator",
+                "ZapgateQR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         // MARK: Benchmarks (run in release mode; results go in BENCHMARKS.md)
         .executableTarget(
             name: "ZapgateBenchmarks",
-            dependencies: ["ZapgateCrypto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal"],
+            dependencies: [
+                "ZapgateCrypto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal", "ZapgateEngine",
+                "ZapgateSimulator",
+            ],
             path: "Benchmarks/ZapgateBenchmarks"
         ),
 
@@ -116,6 +169,25 @@ let package = Package(
                 "ZapgateNoise", "ZapgateCrypto", "ZapgateProto", "ZapgateTestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ZapgateProtocolTests",
+            dependencies: ["ZapgateProtocol", "ZapgateCrypto", "ZapgateWire", "ZapgateTestSupport"]
+        ),
+        .testTarget(name: "ZapgateQRTests", dependencies: ["ZapgateQR", "ZapgateTestSupport"]),
+        .testTarget(
+            name: "ZapgateSimulatorTests",
+            dependencies: [
+                "ZapgateSimulator", "ZapgateNoise", "ZapgateWire", "ZapgateCrypto", "ZapgateProto",
+                "ZapgateTestSupport",
+            ]
+        ),
+        .testTarget(
+            name: "ZapgateEngineTests",
+            dependencies: [
+                "ZapgateEngine", "ZapgateSimulator", "ZapgateNoise", "ZapgateWire", "ZapgateCrypto",
+                "ZapgateTestSupport",
             ]
         ),
     ],

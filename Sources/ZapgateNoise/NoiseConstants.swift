@@ -18,7 +18,7 @@ public enum NoiseConstants {
 
     /// The largest WebSocket message either side accepts: room for a whole frame and its length
     /// prefix, the intro and routing header on the first, and one more frame merged behind it.
-    static let maximumWebSocketMessageSize = 2 * (maximumFrameLength + 64)
+    public static let maximumWebSocketMessageSize = 2 * (maximumFrameLength + 64)
 
     /// Bytes in a frame's big-endian length prefix.
     public static let frameLengthSize = 3
