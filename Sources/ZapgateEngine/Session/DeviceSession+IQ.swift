@@ -1,0 +1,66 @@
+import Foundation
+import ZapgateProtocol
+import ZapgateWire
+
+extension DeviceSession {
+    /// A fresh request id: a random prefix per session and a counter, like the web client's.
+    func nextIQID() -> String {
+        iqCounter += 1
+        return iqPrefix + String(iqCounter)
+    }
+
+    /// Sends an `<iq>` and waits for its `result`; an `error` answer throws
+    /// ``EngineError/iqFailed(code:text:)``.
+    func query(
+        type: String,
+        xmlns: String,
+        to: JID = .whatsAppServer,
+        children: [BinaryNode] = [],
+        timeout: Duration? = nil
+    ) async throws(EngineError) -> BinaryNode {
+        let id = nextIQID()
+        let request = BinaryNode.iq(id: id, type: type, xmlns: xmlns, to: to, children: children)
+        guard let generation = link?.generation else { throw .notConnected }
+        let limit = timeout ?? configuration.iqTimeout
+        startJob { [weak self] in
+            do { try await Task.sleep(for: limit) } catch { return }
+            await self?.resolveIQ(id: id, with: .failure(EngineError.timeout("<iq xmlns=\(xmlns)>")))
+        }
+        let answer: BinaryNode
+        do {
+            answer = try await withCheckedThrowingContinuation { continuation in
+                pendingIQs[id] = continuation
+                startJob { [weak self] in
+                    do {
+                        try await self?.sendIfCurrent(request, generation: generation)
+                    } catch {
+                        await self?.resolveIQ(id: id, with: .failure(error))
+                    }
+                }
+            }
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw .connectionClosed
+        }
+        if let details = answer.iqErrorDetails { throw .iqFailed(code: details.code, text: details.text) }
+        return answer
+    }
+
+    private func sendIfCurrent(_ node: BinaryNode, generation: Int) async throws(EngineError) {
+        guard link?.generation == generation else { throw .connectionClosed }
+        try await send(node)
+    }
+
+    /// Hands an answer (or a failure) to whoever waits for `id`.
+    func resolveIQ(id: String, with result: Result<BinaryNode, any Error>) {
+        guard let continuation = pendingIQs.removeValue(forKey: id) else { return }
+        continuation.resume(with: result)
+    }
+
+    func failPendingIQs(with error: EngineError) {
+        let waiting = pendingIQs
+        pendingIQs = [:]
+        for continuation in waiting.values { continuation.resume(throwing: error) }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import ZapgateProtocol
+import ZapgateSignal
+import ZapgateWire
+
+extension DeviceSession {
+    /// Asks the server how many of our one-time prekeys it still holds and uploads more when
+    /// few are left: the full initial batch for a device that never uploaded, a refill after.
+    func topUpPreKeys() async {
+        do {
+            let answer = try await query(type: "get", xmlns: "encrypt", children: [BinaryNode(tag: "count")])
+            guard let count = answer.child("count").flatMap({ try? $0.optionalInteger("value", as: Int.self) })
+            else { throw EngineError.protocolViolation("prekey count answer has no value") }
+            guard count < configuration.minimumServerPreKeys else { return }
+            let local = try await store.preKeyCount()
+            let wanted = count == 0 && local == 0 ? configuration.initialPreKeyCount : configuration.refillPreKeyCount
+            try await uploadPreKeys(count: wanted)
+        } catch {
+            logger.warning("prekey top-up failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Generates `count` prekeys from the next free id, stores them, then uploads them. The
+    /// private halves are stored first: a key the server hands out must be one we can use.
+    func uploadPreKeys(count: Int) async throws(EngineError) {
+        guard var updated = credentials else { throw .notLinked }
+        let records = SignalKeys.generatePreKeys(start: updated.nextPreKeyID, count: count)
+        do {
+            for record in records { try await store.storePreKey(record) }
+        } catch {
+            throw .store("\(error)")
+        }
+        if let last = records.last {
+            updated.nextPreKeyID = last.id % SignalKeys.maximumPreKeyID + 1
+        }
+        try await save(updated)
+        let upload = PreKeyUpload(
+            registrationID: updated.registrationID,
+            identityKey: updated.identityKey.publicKey,
+            preKeys: records.map { PreKeyUpload.Key(id: $0.id, publicKey: $0.keyPair.publicKey) },
+            signedPreKey: PreKeyUpload.Key(
+                id: updated.signedPreKey.id, publicKey: updated.signedPreKey.keyPair.publicKey,
+                signature: updated.signedPreKey.signature))
+        _ = try await query(type: "set", xmlns: "encrypt", children: upload.requestChildren)
+        logger.debug("uploaded prekeys", metadata: ["count": "\(count)"])
+    }
+}

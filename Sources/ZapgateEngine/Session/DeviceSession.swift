@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import ZapgateNoise
+import ZapgateProtocol
+import ZapgateWire
+
+/// One WhatsApp device linked (or being linked) to an account: it connects, registers or logs
+/// in, shows QR codes or a pairing code, keeps its prekeys topped up, answers keepalives, and
+/// reconnects after network loss — until it is logged out or its task is cancelled.
+///
+/// ```swift
+/// let session = DeviceSession(store: store, configuration: configuration)
+/// let running = Task { await session.run() }
+/// for await event in session.events { … }   // .qr, .paired, .connected, …
+/// running.cancel()                           // graceful stop
+/// ```
+public actor DeviceSession {
+    /// What happens, in order. The sequence finishes when ``run()`` returns.
+    public nonisolated let events: AsyncStream<DeviceEvent>
+    let eventSink: AsyncStream<DeviceEvent>.Continuation
+
+    let store: any DeviceStore
+    let configuration: DeviceSessionConfiguration
+    let logger: Logger
+
+    /// Loaded on the first connect and kept in step with the store.
+    var credentials: DeviceCredentials?
+    /// The live connection, if any.
+    var link: Link?
+    /// Answers awaited for `<iq>` requests, by id.
+    var pendingIQs: [String: CheckedContinuation<BinaryNode, any Error>] = [:]
+    var iqCounter: UInt64 = 0
+    let iqPrefix: String
+    /// Consecutive failed connection attempts; the backoff grows with it.
+    var failedAttempts = 0
+    /// Connections made so far; numbers each ``Link``.
+    var connectionCount = 0
+
+    /// A session over `store`. Nothing happens until ``run()``.
+    public init(
+        store: any DeviceStore,
+        configuration: DeviceSessionConfiguration = .init(),
+        logger: Logger = Logger(label: "zapgate.engine.session")
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        (events, eventSink) = AsyncStream.makeStream(of: DeviceEvent.self)
+        let random = UInt16.random(in: .min ... .max)
+        iqPrefix = "\(random >> 8).\(random & 0xFF)-"
+    }
+
+    /// The linked account, once known.
+    public var account: LinkedAccount? { credentials?.account }
+
+    /// Whether a login has succeeded on the current connection.
+    public var isConnected: Bool { link?.loggedIn ?? false }
+
+    /// Connects and keeps the device connected. Returns when the device is logged out, when a
+    /// terminal ``DisconnectReason`` ends it, or when the calling task is cancelled (the
+    /// graceful stop). ``events`` finishes then.
+    public func run() async {
+        defer { eventSink.finish() }
+        while !Task.isCancelled {
+            let end = await connectOnce()
+            if Task.isCancelled {
+                eventSink.yield(.disconnected(.stopped))
+                return
+            }
+            switch end {
+            case .restart:
+                logger.debug("server asked for a restart; reconnecting")
+                continue
+            case .transient(let reason):
+                eventSink.yield(.disconnected(reason))
+                let delay = Backoff.delay(
+                    attempt: failedAttempts, initial: configuration.reconnectInitialDelay,
+                    maximum: configuration.reconnectMaximumDelay)
+                failedAttempts += 1
+                logger.info(
+                    "reconnecting", metadata: ["reason": "\(reason)", "delay": "\(delay)"])
+                do { try await Task.sleep(for: delay) } catch {
+                    eventSink.yield(.disconnected(.stopped))
+                    return
+                }
+            case .terminal(let reason):
+                eventSink.yield(.disconnected(reason))
+                return
+            case .loggedOut(let reason):
+                await wipeCredentials()
+                eventSink.yield(.loggedOut(reason))
+                return
+            }
+        }
+        eventSink.yield(.disconnected(.stopped))
+    }
+
+    func wipeCredentials() async {
+        credentials = nil
+        do { try await store.wipe() } catch {
+            logger.error("could not wipe credentials after logout", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func save(_ updated: DeviceCredentials) async throws(EngineError) {
+        try await store.saveCredentials(updated)
+        credentials = updated
+    }
+}

@@ -1,0 +1,6 @@
+import Testing
+import ZapgateSimulator
+
+@Test func simulatorErrorsDescribeThemselves() {
+    #expect(SimulatorError.unknown("device 1").description == "unknown device 1")
+}
