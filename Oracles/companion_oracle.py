@@ -5,15 +5,18 @@ only on code we did not write (dissononce for Noise, axolotl_curve25519 for X255
 so our simulator's pairing and login can be judged by an independent client.
 
   link  --url ws://127.0.0.1:PORT/ws/chat --root-public HEX [--pair-phone DIGITS]
-        [--prekeys N] [--state FILE] [--wait SECONDS]
+        [--prekeys N] [--state FILE] [--wait SECONDS] [--linger SECONDS]
       Registers a new device: Noise handshake with a registration ClientPayload, then either
       prints the QR string of the first <ref> (the test scans it) or, with --pair-phone, asks for
       a pairing code and completes the code exchange once the phone has entered it. Verifies
       pair-success as whatsmeow does, answers with pair-device-sign, expects the 515 restart,
       logs in again with the same noise key and runs the after-login sequence.
-  login --url ... --root-public HEX --state FILE [--prekeys N]
+  login --url ... --root-public HEX --state FILE [--prekeys N] [--linger SECONDS]
       Logs in a device linked earlier (its keys and JID from --state) and runs the same
       after-login sequence.
+  --linger keeps the logged-in connection open that long after "done" (answering the server as
+  before), so a test can look at the device while it is online or have the phone remove it; a
+  stream error, <failure> or close in that time ends the run with an error event.
   selftest
       No network: checks the pieces above against each other and against `cryptography`
       (pairing-code wrapping, X25519, ADV verification, node encodings, ClientPayload layout).
@@ -27,6 +30,9 @@ Output is one JSON object per line on stdout:
   {"event": "prekey_count", "stage": "before"|"after", "count": N}
   {"event": "done", "prekey_count_before": N, "prekey_count_after": N}
   {"event": "error", "reason": "..."}                      (then exit status 1)
+     reason "failure" carries the <failure> reason as "code" (a refused login: 401 when the
+     device was removed); reason "stream-error" carries "code" and the <conflict> "type" as
+     "conflict" (device_removed, replaced).
 Diagnostics, including every node received, go to stderr.
 
 Every IQ we send must be answered with type="result" within 10 s; server IQs get a result and
@@ -465,8 +471,10 @@ class Session:
             if accept(item):
                 return item
             if item.tag == "stream:error":
-                raise OracleFailure("stream-error", code=item.attrs.get("code"), node=describe(item),
-                                    waiting_for=what)
+                conflict = child(item, "conflict")
+                raise OracleFailure("stream-error", code=item.attrs.get("code"),
+                                    conflict=conflict.attrs.get("type") if conflict else None,
+                                    node=describe(item), waiting_for=what)
             if item.tag == "failure":
                 raise OracleFailure("failure", code=item.attrs.get("reason"), waiting_for=what)
             log("ignored while waiting for %s: %s" % (what, describe(item)))
@@ -674,6 +682,13 @@ async def login(args, keys):
     if child(digest, "digest") is None:
         raise OracleFailure("digest result has no <digest> child", node=describe(digest))
     emit({"event": "done", "prekey_count_before": before, "prekey_count_after": after})
+    if args.linger > 0:
+        try:
+            # Nothing is accepted: only the deadline ends this quietly.
+            await session.expect("the end of --linger", lambda item: False, args.linger)
+        except OracleFailure as failure:
+            if failure.reason != "timeout":
+                raise
     await session.close()
 
 
@@ -864,6 +879,8 @@ def main():
         sub.add_argument("--state")
         sub.add_argument("--wait", type=float, default=90.0,
                          help="seconds to wait for the phone (scan, code entry)")
+        sub.add_argument("--linger", type=float, default=0.0,
+                         help="seconds to stay connected after the after-login sequence")
         if role == "link":
             sub.add_argument("--pair-phone")
     roles.add_parser("selftest")
