@@ -25,7 +25,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notConnected: "not connected"
         case .notAwaitingPairing: "the server is not waiting for this device to link"
         case .notLinked: "this device is not linked"
-        case .invalidPhoneNumber(let number): "\(number) is not a phone number in international form (digits only)"
+        case .invalidPhoneNumber(let number):
+            "\(number) is not a phone number in international form (digits only)"
         case .iqFailed(let code, let text): "server answered \(code) \(text)"
         case .timeout(let what): "no answer to \(what) in time"
         case .connectionClosed: "the connection closed"

@@ -48,11 +48,16 @@ public final class Simulator: Sendable {
     /// The root public key clients must trust (``NoiseCertificateVerifier/trustedRootKey``).
     public var rootPublicKey: Data { authority.rootPublicKey }
 
-    /// Serves until the calling task is cancelled; `onListening` gets the bound port.
-    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Serves until the calling task is cancelled; `onListening` gets the bound port. `port`
+    /// overrides the configured one (to come back on the same port after a stop).
+    public func run(
+        port: Int? = nil,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let port = port ?? configuration.port
         let noise = NoiseWebSocketServer(
             identity: identity,
-            configuration: .init(host: configuration.host, port: configuration.port, path: configuration.path),
+            configuration: .init(host: configuration.host, port: port, path: configuration.path),
             logger: logger
         ) { [registry, configuration, logger] connection in
             let peer = SimulatorConnection(
@@ -88,7 +93,7 @@ public final class Simulator: Sendable {
             router: Router(),
             server: server,
             configuration: ApplicationConfiguration(
-                address: .hostname(configuration.host, port: configuration.port)),
+                address: .hostname(configuration.host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger
         )
@@ -97,7 +102,8 @@ public final class Simulator: Sendable {
 
     /// The scripted phone of the account with this number, made on first use.
     public func phone(_ phoneNumber: String) async throws(SimulatorError) -> SimulatedPhone {
-        guard (6...15).contains(phoneNumber.count), phoneNumber.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        guard (6...15).contains(phoneNumber.count), phoneNumber.allSatisfy({ $0.isASCII && $0.isNumber })
+        else {
             throw .invalidInput("\(phoneNumber) is not a phone number (6 to 15 digits)")
         }
         _ = await registry.account(phoneNumber)
@@ -123,7 +129,9 @@ public final class Simulator: Sendable {
 
     /// Ends `device`'s live connection with a stream error (503, replaced, 515 …).
     public func disconnect(_ device: JID, with error: StreamError) async throws(SimulatorError) {
-        guard let connection = await registry.connection(for: .init(phoneNumber: device.user, device: device.device))
+        guard
+            let connection = await registry.connection(
+                for: .init(phoneNumber: device.user, device: device.device))
         else { throw .unknown("online device \(device)") }
         await connection.end(with: error)
     }

@@ -13,9 +13,12 @@ import ZapgateWire
             clientType: "1")
         #expect(code.text.hasPrefix("https://wa.me/settings/linked_devices#2@abc+def/==,AQEB"))
         #expect(try LinkingQRCode(parsing: code.text) == code)
-        #expect(throws: ProtocolError.self) { try LinkingQRCode(parsing: "https://example.invalid/#a,b,c,d,e") }
+        #expect(throws: ProtocolError.self) {
+            try LinkingQRCode(parsing: "https://example.invalid/#a,b,c,d,e")
+        }
         #expect(throws: ProtocolError.self) { try LinkingQRCode(parsing: code.text + ",extra") }
-        let shortKey = code.text.replacingOccurrences(of: Data(repeating: 2, count: 32).base64EncodedString(), with: "AgI=")
+        let shortKey = code.text.replacingOccurrences(
+            of: Data(repeating: 2, count: 32).base64EncodedString(), with: "AgI=")
         #expect(throws: ProtocolError.malformed("QR code identity key is not 32 bytes of base64")) {
             try LinkingQRCode(parsing: shortKey)
         }
@@ -59,7 +62,8 @@ import ZapgateWire
             primaryIdentity: primaryIdentity.publicKey, random: random)
         let companionSecret = PairingCode.advSecret(
             ephemeralShared: companionShared,
-            identityShared: try companionIdentity.sharedSecret(with: primaryIdentity.publicKey), random: random)
+            identityShared: try companionIdentity.sharedSecret(with: primaryIdentity.publicKey),
+            random: random)
 
         let phoneShared = try primaryEphemeral.sharedSecret(with: companionEphemeral.publicKey)
         let opened = try PairingCode.openKeyBundle(bundle, ephemeralShared: phoneShared)
@@ -67,11 +71,14 @@ import ZapgateWire
         #expect(opened.primaryIdentity == primaryIdentity.publicKey)
         let phoneSecret = PairingCode.advSecret(
             ephemeralShared: phoneShared,
-            identityShared: try primaryIdentity.sharedSecret(with: opened.companionIdentity), random: opened.random)
+            identityShared: try primaryIdentity.sharedSecret(with: opened.companionIdentity),
+            random: opened.random)
         #expect(phoneSecret == companionSecret)
 
         let wrongShared = try Curve25519KeyPair.generate().sharedSecret(with: companionEphemeral.publicKey)
-        #expect(throws: ProtocolError.self) { try PairingCode.openKeyBundle(bundle, ephemeralShared: wrongShared) }
+        #expect(throws: ProtocolError.self) {
+            try PairingCode.openKeyBundle(bundle, ephemeralShared: wrongShared)
+        }
     }
 
     @Test func deviceIdentityIssueVerifyCountersign() throws {
@@ -90,7 +97,8 @@ import ZapgateWire
         #expect(verified.details.keyIndex == 3)
         #expect(
             DeviceIdentitySigning.isValidDeviceSignature(
-                verified.signedIdentity, companionIdentity: companion.publicKey, accountKey: account.publicKey))
+                verified.signedIdentity, companionIdentity: companion.publicKey, accountKey: account.publicKey
+            ))
 
         #expect(throws: ProtocolError.verificationFailed("hmac-mismatch")) {
             try DeviceIdentitySigning.verifyAndCountersign(
@@ -110,8 +118,11 @@ import ZapgateWire
     @Test func preKeyUploadRoundTripsThroughTheCodec() throws {
         let upload = PreKeyUpload(
             registrationID: 0xDEAD_BEEF, identityKey: Data(repeating: 9, count: 32),
-            preKeys: (1...5).map { PreKeyUpload.Key(id: UInt32($0), publicKey: Data(repeating: UInt8($0), count: 32)) },
-            signedPreKey: .init(id: 1, publicKey: Data(repeating: 7, count: 32), signature: Data(repeating: 8, count: 64)))
+            preKeys: (1...5).map {
+                PreKeyUpload.Key(id: UInt32($0), publicKey: Data(repeating: UInt8($0), count: 32))
+            },
+            signedPreKey: .init(
+                id: 1, publicKey: Data(repeating: 7, count: 32), signature: Data(repeating: 8, count: 64)))
         let node = upload.request(id: "1.2-3")
         let decoded = try BinaryNode(decoding: try node.encoded())
         #expect(try decoded.jid("to") == .whatsAppServer)
@@ -129,7 +140,9 @@ import ZapgateWire
             let decoded = try BinaryNode(decoding: try error.node.encoded())
             #expect(StreamError(node: decoded) == error)
         }
-        #expect(StreamError(node: BinaryNode(tag: "stream:error", attributes: ["code": "999"])) == .other(code: "999", conflict: nil))
+        #expect(
+            StreamError(node: BinaryNode(tag: "stream:error", attributes: ["code": "999"]))
+                == .other(code: "999", conflict: nil))
     }
 
     @Test func bigEndianWidths() {

@@ -65,7 +65,8 @@ enum ClientPayloads {
     }
 
     /// A linked device logging in: its number and device id, passive until told otherwise.
-    static func login(_ account: LinkedAccount, _ configuration: DeviceSessionConfiguration) throws(EngineError)
+    static func login(_ account: LinkedAccount, _ configuration: DeviceSessionConfiguration)
+        throws(EngineError)
         -> Data
     {
         guard let username = UInt64(account.jid.user) else {

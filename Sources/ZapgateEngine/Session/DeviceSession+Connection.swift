@@ -61,6 +61,10 @@ extension DeviceSession {
                     break
                 }
             }
+            // Jobs waiting for an answer would wait forever now: release them before the
+            // group waits for its children.
+            if link?.end == nil { link?.end = end }
+            failPendingIQs(with: EngineError.connectionClosed)
             group.cancelAll()
             jobSink.finish()
             return end
@@ -84,9 +88,10 @@ extension DeviceSession {
                 if let end = link?.end { return end }
             }
         } catch {
-            return link?.end ?? .transient(.connectionLost("\(error)"))
+            return link?.end ?? link?.closeMeans ?? .transient(.connectionLost("\(error)"))
         }
-        return link?.end ?? .transient(.connectionLost("the server closed the connection"))
+        return link?.end ?? link?.closeMeans
+            ?? .transient(.connectionLost("the server closed the connection"))
     }
 
     /// Decides how the connection ends and closes it; the reader then returns `end`.

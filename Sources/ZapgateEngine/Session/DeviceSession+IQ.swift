@@ -20,7 +20,7 @@ extension DeviceSession {
     ) async throws(EngineError) -> BinaryNode {
         let id = nextIQID()
         let request = BinaryNode.iq(id: id, type: type, xmlns: xmlns, to: to, children: children)
-        guard let generation = link?.generation else { throw .notConnected }
+        guard let generation = link?.generation, link?.end == nil else { throw .notConnected }
         let limit = timeout ?? configuration.iqTimeout
         startJob { [weak self] in
             do { try await Task.sleep(for: limit) } catch { return }

@@ -24,9 +24,10 @@ extension DeviceSession {
         startJob { [weak self] in
             await self?.topUpPreKeys()
             do {
-                _ = try await self?.query(type: "set", xmlns: "passive", children: [BinaryNode(tag: "active")])
+                _ = try await self?.query(
+                    type: "set", xmlns: "passive", children: [BinaryNode(tag: "active")])
             } catch {
-                await self?.logger.warning("could not go active", metadata: ["error": "\(error)"])
+                self?.logger.warning("could not go active", metadata: ["error": "\(error)"])
             }
         }
         startJob { [weak self] in await self?.keepAlive(generation: generation) }
@@ -40,7 +41,9 @@ extension DeviceSession {
         while link?.generation == generation {
             let range = configuration.keepaliveInterval
             let span = range.upperBound - range.lowerBound
-            do { try await Task.sleep(for: range.lowerBound + span * Double.random(in: 0...1)) } catch { return }
+            do { try await Task.sleep(for: range.lowerBound + span * Double.random(in: 0...1)) } catch {
+                return
+            }
             do {
                 _ = try await query(type: "get", xmlns: "w:p", timeout: configuration.keepaliveTimeout)
                 failingSince = nil
@@ -64,7 +67,14 @@ extension DeviceSession {
         let remove = BinaryNode(
             tag: "remove-companion-device",
             attributes: ["jid": .jid(account.jid), "reason": "user_initiated"])
-        _ = try await query(type: "set", xmlns: "md", children: [remove])
+        // The server confirms and hangs up, possibly before this method resumes.
+        link?.closeMeans = .loggedOut(.userInitiated)
+        do {
+            _ = try await query(type: "set", xmlns: "md", children: [remove])
+        } catch {
+            link?.closeMeans = nil
+            throw error
+        }
         await finish(.loggedOut(.userInitiated))
     }
 }

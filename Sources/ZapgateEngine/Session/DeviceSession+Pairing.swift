@@ -25,7 +25,9 @@ extension DeviceSession {
     private func showQRCodes(refs: [String], generation: Int) async {
         guard let credentials else { return }
         for (index, ref) in refs.enumerated() {
-            guard let current = link, current.generation == generation, !current.pairingFinished else { return }
+            guard let current = link, current.generation == generation, !current.pairingFinished else {
+                return
+            }
             let timeout = index == 0 ? configuration.firstQRTimeout : configuration.laterQRTimeout
             let code = LinkingQRCode(
                 ref: ref, noisePublicKey: credentials.noiseKey.publicKey,
@@ -53,7 +55,8 @@ extension DeviceSession {
         guard let container = success.child("device-identity")?.bytes,
             let device = success.child("device"), let jid = try? device.jid("jid")
         else {
-            await rejectPairing(node, code: 500, text: "internal-error", why: "pair-success lacks device or identity")
+            await rejectPairing(
+                node, code: 500, text: "internal-error", why: "pair-success lacks device or identity")
             return
         }
         let verified: DeviceIdentitySigning.Verified
@@ -74,21 +77,24 @@ extension DeviceSession {
         let reply: Data
         do {
             updated.account = LinkedAccount(
-                jid: jid, lid: (try? device.optionalJID("lid")) ?? nil, platform: platform, businessName: business,
+                jid: jid, lid: (try? device.optionalJID("lid")) ?? nil, platform: platform,
+                businessName: business,
                 signedIdentity: try verified.signedIdentity.serializedData(),
                 accountIdentityKey: verified.signedIdentity.accountSignatureKey,
                 keyIndex: verified.details.keyIndex)
             reply = try withoutAccountKey.serializedData()
             try await save(updated)
         } catch {
-            await rejectPairing(node, code: 500, text: "internal-error", why: "could not store the account: \(error)")
+            await rejectPairing(
+                node, code: 500, text: "internal-error", why: "could not store the account: \(error)")
             return
         }
         let sign = BinaryNode(
             tag: "pair-device-sign",
             children: [
                 BinaryNode(
-                    tag: "device-identity", attributes: ["key-index": .string(String(verified.details.keyIndex))],
+                    tag: "device-identity",
+                    attributes: ["key-index": .string(String(verified.details.keyIndex))],
                     bytes: reply)
             ])
         try? await send(node.iqResult(children: [sign], from: false))

@@ -10,7 +10,8 @@ extension DeviceSession {
     /// the server waits for this device to link; the QR codes stay valid meanwhile.
     public func requestPairingCode(phoneNumber: String) async throws(EngineError) -> String {
         let digits = phoneNumber.filter { $0 != "+" && $0 != " " && $0 != "-" }
-        guard (6...15).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+        guard (6...15).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber)
+        else {
             throw .invalidPhoneNumber(phoneNumber)
         }
         guard let current = link, current.awaitingPairing, !current.pairingFinished, let credentials,
@@ -42,7 +43,8 @@ extension DeviceSession {
             throw .protocolViolation("companion_hello answer has no link_code_pairing_ref")
         }
         guard var latest = link, latest.generation == current.generation else { throw .connectionClosed }
-        latest.pendingCode = PendingPairingCode(code: code, phoneNumber: digits, ephemeral: ephemeral, ref: ref)
+        latest.pendingCode = PendingPairingCode(
+            code: code, phoneNumber: digits, ephemeral: ephemeral, ref: ref)
         link = latest
         let shown = PairingCode.display(code)
         eventSink.yield(.pairingCode(shown))
@@ -59,7 +61,8 @@ extension DeviceSession {
             let registration = node.child("link_code_companion_reg")
         else { return }
         guard registration.child("link_code_pairing_ref")?.bytes == pending.ref,
-            let primaryIdentity = registration.child("primary_identity_pub")?.bytes, primaryIdentity.count == 32,
+            let primaryIdentity = registration.child("primary_identity_pub")?.bytes,
+            primaryIdentity.count == 32,
             let wrapped = registration.child("link_code_pairing_wrapped_primary_ephemeral_pub")?.bytes
         else {
             logger.warning("pairing-code notification does not match the pending code")
@@ -84,7 +87,8 @@ extension DeviceSession {
         let finishNode = BinaryNode(
             tag: "link_code_companion_reg",
             attributes: [
-                "jid": .jid(JID(user: pending.phoneNumber, server: .phoneNumber)), "stage": "companion_finish",
+                "jid": .jid(JID(user: pending.phoneNumber, server: .phoneNumber)),
+                "stage": "companion_finish",
             ],
             children: [
                 BinaryNode(tag: "link_code_pairing_wrapped_key_bundle", bytes: bundle),

@@ -6,18 +6,38 @@ import ZapgateWire
 extension DeviceSession {
     /// Asks the server how many of our one-time prekeys it still holds and uploads more when
     /// few are left: the full initial batch for a device that never uploaded, a refill after.
+    /// A failed attempt is retried with backoff while the connection lives: a device without
+    /// prekeys on the server cannot be messaged by anyone new.
     func topUpPreKeys() async {
-        do {
-            let answer = try await query(type: "get", xmlns: "encrypt", children: [BinaryNode(tag: "count")])
-            guard let count = answer.child("count").flatMap({ try? $0.optionalInteger("value", as: Int.self) })
-            else { throw EngineError.protocolViolation("prekey count answer has no value") }
-            guard count < configuration.minimumServerPreKeys else { return }
-            let local = try await store.preKeyCount()
-            let wanted = count == 0 && local == 0 ? configuration.initialPreKeyCount : configuration.refillPreKeyCount
-            try await uploadPreKeys(count: wanted)
-        } catch {
-            logger.warning("prekey top-up failed", metadata: ["error": "\(error)"])
+        guard let generation = link?.generation else { return }
+        var attempt = 0
+        while link?.generation == generation {
+            do {
+                try await topUpPreKeysOnce()
+                return
+            } catch {
+                logger.warning(
+                    "prekey top-up failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+            }
+            let delay = Backoff.delay(
+                attempt: attempt, initial: configuration.reconnectInitialDelay * 5,
+                maximum: configuration.reconnectMaximumDelay * 5)
+            attempt += 1
+            do { try await Task.sleep(for: delay) } catch { return }
         }
+    }
+
+    private func topUpPreKeysOnce() async throws(EngineError) {
+        let answer = try await query(type: "get", xmlns: "encrypt", children: [BinaryNode(tag: "count")])
+        guard let count = answer.child("count").flatMap({ try? $0.optionalInteger("value", as: Int.self) })
+        else {
+            throw .protocolViolation("prekey count answer has no value")
+        }
+        guard count < configuration.minimumServerPreKeys else { return }
+        let local = try await store.preKeyCount()
+        let wanted =
+            count == 0 && local == 0 ? configuration.initialPreKeyCount : configuration.refillPreKeyCount
+        try await uploadPreKeys(count: wanted)
     }
 
     /// Generates `count` prekeys from the next free id, stores them, then uploads them. The

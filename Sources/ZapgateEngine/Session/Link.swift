@@ -11,6 +11,8 @@ struct Link {
     let jobs: AsyncStream<Job>.Continuation
     /// Set when something decided how the connection ends (before closing it).
     var end: ConnectionEnd?
+    /// What it means if the server closes the connection now (a logout in flight).
+    var closeMeans: ConnectionEnd?
     /// The server sent `pair-device`: the device may link on this connection.
     var awaitingPairing = false
     /// `pair-success` arrived; QR codes stop.

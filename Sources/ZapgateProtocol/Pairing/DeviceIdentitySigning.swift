@@ -15,7 +15,9 @@ public enum DeviceIdentitySigning {
     }
 
     /// The message the companion signs: `06 01 ‖ details ‖ companion identity ‖ account key`.
-    public static func deviceSignatureMessage(details: Data, companionIdentity: Data, accountKey: Data) -> Data {
+    public static func deviceSignatureMessage(details: Data, companionIdentity: Data, accountKey: Data)
+        -> Data
+    {
         Data([0x06, 0x01]) + details + companionIdentity + accountKey
     }
 
@@ -39,7 +41,8 @@ public enum DeviceIdentitySigning {
         signed.details = detailBytes
         signed.accountSignatureKey = accountKey.publicKey
         signed.accountSignature = try accountKey.sign(
-            accountSignatureMessage(details: detailBytes, companionIdentity: companionIdentity, hosted: hosted))
+            accountSignatureMessage(
+                details: detailBytes, companionIdentity: companionIdentity, hosted: hosted))
         let signedBytes = try signed.serializedData()
         var container = WAADVSignedDeviceIdentityHMAC()
         container.details = signedBytes
@@ -81,7 +84,9 @@ public enum DeviceIdentitySigning {
         let message = accountSignatureMessage(
             details: signed.details, companionIdentity: companionIdentity.publicKey,
             hosted: details.deviceType == .hosted)
-        guard XEdDSA.verify(publicKey: signed.accountSignatureKey, message: message, signature: signed.accountSignature)
+        guard
+            XEdDSA.verify(
+                publicKey: signed.accountSignatureKey, message: message, signature: signed.accountSignature)
         else { throw .verificationFailed("signature-mismatch") }
         do {
             signed.deviceSignature = try companionIdentity.sign(

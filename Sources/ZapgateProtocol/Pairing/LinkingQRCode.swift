@@ -18,7 +18,9 @@ public struct LinkingQRCode: Sendable, Hashable {
     /// The companion platform code ("1" Chrome, … "9" other web, "c" macOS, "e" Android).
     public var clientType: String
 
-    public init(ref: String, noisePublicKey: Data, identityPublicKey: Data, advSecret: Data, clientType: String) {
+    public init(
+        ref: String, noisePublicKey: Data, identityPublicKey: Data, advSecret: Data, clientType: String
+    ) {
         self.ref = ref
         self.noisePublicKey = noisePublicKey
         self.identityPublicKey = identityPublicKey

@@ -62,7 +62,8 @@ public enum PairingCode {
         let salt = bytes.prefix(32)
         let iv = bytes.dropFirst(32).prefix(16)
         do {
-            return try AESCTR.apply(Data(bytes.suffix(32)), key: try stretch(code, salt: Data(salt)), iv: Data(iv))
+            return try AESCTR.apply(
+                Data(bytes.suffix(32)), key: try stretch(code, salt: Data(salt)), iv: Data(iv))
         } catch {
             throw .malformed("wrapped ephemeral key: \(error)")
         }
@@ -92,13 +93,15 @@ public enum PairingCode {
     }
 
     /// Opens a key bundle; fails if the ephemeral secret differs (a mistyped code).
-    public static func openKeyBundle(_ bundle: Data, ephemeralShared: Data) throws(ProtocolError) -> KeyBundle {
+    public static func openKeyBundle(_ bundle: Data, ephemeralShared: Data) throws(ProtocolError) -> KeyBundle
+    {
         let bytes = Data(bundle)
         guard bytes.count == 32 + 12 + 96 + 16 else {
             throw .malformed("key bundle is \(bytes.count) bytes, expected 156")
         }
         let key = HKDFSHA256.deriveKey(
-            inputKeyMaterial: ephemeralShared, salt: Data(bytes.prefix(32)), info: bundleInfo, outputByteCount: 32)
+            inputKeyMaterial: ephemeralShared, salt: Data(bytes.prefix(32)), info: bundleInfo,
+            outputByteCount: 32)
         guard
             let plain = try? AESGCM.open(
                 Data(bytes.dropFirst(44)), key: key, nonce: Data(bytes.dropFirst(32).prefix(12)))

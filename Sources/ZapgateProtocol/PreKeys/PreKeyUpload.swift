@@ -69,7 +69,8 @@ public struct PreKeyUpload: Sendable, Equatable {
         }
         var keys: [Key] = []
         for child in list.children(tagged: "key") { keys.append(try Self.key(from: child)) }
-        self.init(registrationID: registrationID, identityKey: identity, preKeys: keys, signedPreKey: signedKey)
+        self.init(
+            registrationID: registrationID, identityKey: identity, preKeys: keys, signedPreKey: signedKey)
     }
 
     static func keyNode(_ tag: String, _ key: Key) -> BinaryNode {

@@ -33,7 +33,9 @@ extension BinaryNode {
         return BinaryNode(
             tag: "iq",
             attributes: attributes,
-            children: [BinaryNode(tag: "error", attributes: ["code": .string(String(code)), "text": .string(text)])]
+            children: [
+                BinaryNode(tag: "error", attributes: ["code": .string(String(code)), "text": .string(text)])
+            ]
         )
     }
 

@@ -35,13 +35,17 @@ public enum StreamError: Sendable, Equatable {
                 tag: "stream:error", attributes: ["code": "401"],
                 children: [BinaryNode(tag: "conflict", attributes: ["type": "device_removed"])])
         case .replaced:
-            BinaryNode(tag: "stream:error", children: [BinaryNode(tag: "conflict", attributes: ["type": "replaced"])])
+            BinaryNode(
+                tag: "stream:error", children: [BinaryNode(tag: "conflict", attributes: ["type": "replaced"])]
+            )
         case .serviceUnavailable: BinaryNode(tag: "stream:error", attributes: ["code": "503"])
         case .other(let code, let conflict):
             BinaryNode(
                 tag: "stream:error",
                 attributes: code.map { ["code": .string($0)] } ?? [:],
-                content: conflict.map { .children([BinaryNode(tag: "conflict", attributes: ["type": .string($0)])]) }
+                content: conflict.map {
+                    .children([BinaryNode(tag: "conflict", attributes: ["type": .string($0)])])
+                }
                     ?? .empty)
         }
     }

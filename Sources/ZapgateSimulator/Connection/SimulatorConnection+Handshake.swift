@@ -26,7 +26,9 @@ extension SimulatorConnection {
             return
         }
         role = .registering(registration)
-        let refs = (0..<configuration.refsPerPairing).map { _ in "2@" + SecureRandom.bytes(24).base64EncodedString() }
+        let refs = (0..<configuration.refsPerPairing).map { _ in
+            "2@" + SecureRandom.bytes(24).base64EncodedString()
+        }
         await registry.addPending(
             refs: refs,
             PendingRegistration(
@@ -37,7 +39,8 @@ extension SimulatorConnection {
                 "from": .jid(.whatsAppServer), "type": "set", "id": .string(nextID()), "xmlns": "md",
             ],
             children: [
-                BinaryNode(tag: "pair-device", children: refs.map { BinaryNode(tag: "ref", bytes: Data($0.utf8)) })
+                BinaryNode(
+                    tag: "pair-device", children: refs.map { BinaryNode(tag: "ref", bytes: Data($0.utf8)) })
             ])
         // The answer is a plain result; the reader files it without anyone waiting.
         await send(pairDevice)

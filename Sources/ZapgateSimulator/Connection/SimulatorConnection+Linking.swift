@@ -49,7 +49,8 @@ extension SimulatorConnection {
                     children: [
                         BinaryNode(tag: "device-identity", bytes: container),
                         BinaryNode(tag: "device", attributes: ["jid": .jid(jid), "lid": .jid(lid)]),
-                        BinaryNode(tag: "platform", attributes: ["name": .string(configuration.phonePlatform)]),
+                        BinaryNode(
+                            tag: "platform", attributes: ["name": .string(configuration.phonePlatform)]),
                     ])
             ])
         let reply = try await request(success)
@@ -71,7 +72,8 @@ extension SimulatorConnection {
         let record = CompanionRecord(
             id: deviceID, noiseKey: connection.session.remoteStaticKey, identityKey: registration.identityKey,
             registrationID: registration.registrationID, signedPreKeyID: registration.signedPreKeyID,
-            signedPreKey: registration.signedPreKey, signedPreKeySignature: registration.signedPreKeySignature,
+            signedPreKey: registration.signedPreKey,
+            signedPreKeySignature: registration.signedPreKeySignature,
             preKeys: [:], keyIndex: keyIndex, signedIdentity: (try? signed.serializedData()) ?? signedBytes,
             name: registration.deviceProps.os, linkedAt: Date())
         account = await registry.account(phoneNumber)
@@ -106,7 +108,8 @@ extension SimulatorConnection {
     }
 
     private func companionHello(_ iq: BinaryNode, _ hello: BinaryNode) async {
-        guard case .registering(let registration) = role, let phone = try? hello.jid("jid"), phone.isPhoneNumberUser,
+        guard case .registering(let registration) = role, let phone = try? hello.jid("jid"),
+            phone.isPhoneNumberUser,
             let wrapped = hello.child("link_code_pairing_wrapped_companion_ephemeral_pub")?.bytes,
             wrapped.count == PairingCode.wrappedLength,
             hello.child("companion_server_auth_key_pub")?.bytes == connection.session.remoteStaticKey,
@@ -154,7 +157,9 @@ extension SimulatorConnection {
         }
         let notification = BinaryNode(
             tag: "notification",
-            attributes: ["from": .jid(.whatsAppServer), "type": "link_code_companion_reg", "id": .string(nextID())],
+            attributes: [
+                "from": .jid(.whatsAppServer), "type": "link_code_companion_reg", "id": .string(nextID()),
+            ],
             children: [
                 BinaryNode(
                     tag: "link_code_companion_reg",

@@ -46,14 +46,18 @@ extension SimulatorConnection {
         }
     }
 
-    private func answerLoggedIn(_ iq: BinaryNode, key: SimulatorRegistry.DeviceKey, xmlns: String, type: String)
+    private func answerLoggedIn(
+        _ iq: BinaryNode, key: SimulatorRegistry.DeviceKey, xmlns: String, type: String
+    )
         async
     {
         switch (xmlns, type) {
         case ("encrypt", "get") where iq.child("count") != nil:
             let count = await registry.device(key)?.preKeys.count ?? 0
             await send(
-                iq.iqResult(children: [BinaryNode(tag: "count", attributes: ["value": .string(String(count))])], from: true))
+                iq.iqResult(
+                    children: [BinaryNode(tag: "count", attributes: ["value": .string(String(count))])],
+                    from: true))
         case ("encrypt", "get"):
             await send(iq.iqResult(children: [await digest(for: key)], from: true))
         case ("encrypt", "set"):
@@ -61,7 +65,10 @@ extension SimulatorConnection {
         case ("abt", "get"):
             await send(
                 iq.iqResult(
-                    children: [BinaryNode(tag: "props", attributes: ["protocol": "1", "ab_key": "", "refresh": "86400"])],
+                    children: [
+                        BinaryNode(
+                            tag: "props", attributes: ["protocol": "1", "ab_key": "", "refresh": "86400"])
+                    ],
                     from: true))
         case ("privacy", "get"):
             await send(iq.iqResult(children: [BinaryNode(tag: "privacy")], from: true))
@@ -83,7 +90,8 @@ extension SimulatorConnection {
         guard let record = await registry.device(key), upload.identityKey == record.identityKey,
             let signature = upload.signedPreKey.signature,
             SignalKeys.verifySignedPreKey(
-                publicKey: upload.signedPreKey.publicKey, signature: signature, identityKey: record.identityKey)
+                publicKey: upload.signedPreKey.publicKey, signature: signature,
+                identityKey: record.identityKey)
         else {
             await send(iq.iqError(code: 406, text: "not-acceptable", from: true))
             return
@@ -105,7 +113,8 @@ extension SimulatorConnection {
         return BinaryNode(
             tag: "digest",
             children: [
-                BinaryNode(tag: "registration", bytes: BigEndianBytes.encode(record.registrationID, width: 4)),
+                BinaryNode(
+                    tag: "registration", bytes: BigEndianBytes.encode(record.registrationID, width: 4)),
                 BinaryNode(tag: "type", bytes: Data([0x05])),
                 BinaryNode(tag: "identity", bytes: record.identityKey),
                 BinaryNode(
@@ -116,7 +125,8 @@ extension SimulatorConnection {
                         BinaryNode(tag: "signature", bytes: record.signedPreKeySignature),
                     ]),
                 BinaryNode(
-                    tag: "list", children: ids.map { BinaryNode(tag: "id", bytes: BigEndianBytes.encode($0, width: 3)) }),
+                    tag: "list",
+                    children: ids.map { BinaryNode(tag: "id", bytes: BigEndianBytes.encode($0, width: 3)) }),
             ])
     }
 

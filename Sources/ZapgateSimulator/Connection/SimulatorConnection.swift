@@ -34,7 +34,10 @@ actor SimulatorConnection {
     var linked = false
     private var counter = 0
 
-    init(connection: NoiseConnection, registry: SimulatorRegistry, configuration: SimulatorConfiguration, logger: Logger) {
+    init(
+        connection: NoiseConnection, registry: SimulatorRegistry, configuration: SimulatorConfiguration,
+        logger: Logger
+    ) {
         self.connection = connection
         self.registry = registry
         self.configuration = configuration

@@ -27,7 +27,8 @@ actor SimulatorRegistry {
             do {
                 let data = try Data(contentsOf: URL(fileURLWithPath: statePath))
                 let saved = try JSONDecoder().decode([SimulatedAccount].self, from: data)
-                accounts = Dictionary(saved.map { ($0.phoneNumber, $0) }, uniquingKeysWith: { first, _ in first })
+                accounts = Dictionary(
+                    saved.map { ($0.phoneNumber, $0) }, uniquingKeysWith: { first, _ in first })
             } catch {
                 throw .storage("cannot read \(statePath): \(error)")
             }
@@ -129,7 +130,9 @@ actor SimulatorRegistry {
     }
 
     func describe(_ key: DeviceKey) -> SimulatedDevice? {
-        guard let account = accounts[key.phoneNumber], let record = account.device(key.device) else { return nil }
+        guard let account = accounts[key.phoneNumber], let record = account.device(key.device) else {
+            return nil
+        }
         return SimulatedDevice(
             jid: JID(user: account.phoneNumber, server: .phoneNumber, device: record.id),
             lid: JID(user: account.lid, server: .lid, device: record.id),
@@ -139,7 +142,9 @@ actor SimulatorRegistry {
 
     func allDevices() -> [SimulatedDevice] {
         accounts.values.sorted { $0.phoneNumber < $1.phoneNumber }.flatMap { account in
-            account.devices.compactMap { describe(DeviceKey(phoneNumber: account.phoneNumber, device: $0.id)) }
+            account.devices.compactMap {
+                describe(DeviceKey(phoneNumber: account.phoneNumber, device: $0.id))
+            }
         }
     }
 
@@ -157,7 +162,8 @@ actor SimulatorRegistry {
             let data = try encoder.encode(accounts.values.sorted { $0.phoneNumber < $1.phoneNumber })
             try data.write(to: URL(fileURLWithPath: statePath), options: .atomic)
         } catch {
-            logger.error("could not write simulator state", metadata: ["path": "\(statePath)", "error": "\(error)"])
+            logger.error(
+                "could not write simulator state", metadata: ["path": "\(statePath)", "error": "\(error)"])
         }
     }
 }

@@ -26,7 +26,9 @@ public struct SimulatedPhone: Sendable {
         guard let pending = await registry.takePending(ref: code.ref) else {
             throw .noPendingLink("no companion is showing ref \(code.ref) (expired or already linked)")
         }
-        guard code.noisePublicKey == pending.noiseKey, code.identityPublicKey == pending.registration.identityKey else {
+        guard code.noisePublicKey == pending.noiseKey,
+            code.identityPublicKey == pending.registration.identityKey
+        else {
             await pending.connection.close()
             throw .linkFailed("the QR code's keys are not the ones the companion registered")
         }
