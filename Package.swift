@@ -124,8 +124,10 @@ let package = Package(
         .executableTarget(
             name: "zapgate",
             dependencies: [
+                "ZapgateCrypto",
                 "ZapgateWire",
                 "ZapgateNoise",
+                "ZapgateProtocol",
                 "ZapgateEngine",
                 "ZapgateSimulator",
                 "ZapgateQR",
