@@ -2,10 +2,24 @@ import Foundation
 
 /// Measures the protocol layers' hot paths and prints a Markdown table for BENCHMARKS.md.
 ///
-/// Run in release mode: `swift run -c release ZapgateBenchmarks`.
+/// Run in release mode: `swift run -c release ZapgateBenchmarks` for the protocol layers,
+/// `… ZapgateBenchmarks linking [N]` for logging in N stored devices (default 1,000).
 @main
 struct ZapgateBenchmarks {
-    static func main() throws {
+    static func main() async throws {
+        let arguments = CommandLine.arguments.dropFirst()
+        switch arguments.first {
+        case "linking":
+            try await LinkingBenchmark.run(deviceCount: arguments.dropFirst().first.flatMap { Int($0) } ?? 1000)
+        case "engine-child":
+            guard let file = arguments.dropFirst().first else { throw BenchmarkError.notLinked }
+            try await EngineChild.run(file: file)
+        default:
+            try layers()
+        }
+    }
+
+    static func layers() throws {
         var results: [Measurement] = []
         results += try CryptoBenchmarks.run()
         results += try NodeBenchmarks.run()
