@@ -48,7 +48,6 @@ import json
 import os
 import stat
 import sys
-import threading
 import time
 from urllib.parse import urlparse
 
@@ -61,7 +60,7 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed
 
 import axolotl_curve25519 as curve
-from noise_oracle import (ORIGIN, WA_HEADER, CertError, FrameReader, clamp, client_finish,
+from noise_oracle import (ORIGIN, exit_when_stdin_closes, WA_HEADER, CertError, FrameReader, clamp, client_finish,
                           client_hello, emit, field_bytes, field_varint, frame, keypair, last,
                           new_handshake, parse_message, public_of, sign, verify, verify_chain)
 from wa_node import (SERVER_JID, child, children, decode_payload, describe, encode_payload,
@@ -850,22 +849,14 @@ def selftest():
 # ---------------------------------------------------------------- entry
 
 
-def exit_when_stdin_closes():
+def exit_when_owned_by_a_pipe():
     """When a test owns us through a pipe, its closing our stdin means stop."""
     try:
         if not stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode):
             return
     except (OSError, ValueError):
         return
-
-    def watch():
-        try:
-            while sys.stdin.buffer.read(1):
-                pass
-        finally:
-            os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
+    exit_when_stdin_closes()
 
 
 def main():
@@ -894,7 +885,7 @@ def main():
             os._exit(1)
         os._exit(0)
 
-    exit_when_stdin_closes()
+    exit_when_owned_by_a_pipe()
     status = 0
     try:
         asyncio.run(run(args))

@@ -7,8 +7,7 @@ import ZapgateSimulator
     /// 200 devices link at once against one simulator, each by its own phone, and all of them
     /// end up logged in with their first 812 prekeys on the server.
     @Test(.timeLimit(.minutes(5))) func twoHundredDevicesLinkConcurrently() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }
         let count = 200
         let started = ContinuousClock.now

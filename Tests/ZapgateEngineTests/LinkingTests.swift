@@ -16,19 +16,16 @@ import ZapgateWire
         fastKeepalive: Bool = true
     ) async throws -> (session: DeviceSession, log: EventLog, run: Task<Void, Never>, device: SimulatedDevice)
     {
-        let session = DeviceSession(
+        let running = harness.startSession(
             store: store, configuration: harness.engineConfiguration(fastKeepalive: fastKeepalive))
-        let log = EventLog.following(session)
-        let run = Task { await session.run() }
-        let qr = try await log.first(within: timeout, "a QR code") { $0.qrCode != nil }
+        let qr = try await running.log.first(within: timeout, "a QR code") { $0.qrCode != nil }
         let device = try await harness.simulator.phone(number).scan(try #require(qr.qrCode))
-        _ = try await log.first(within: timeout, "connected", where: \.isConnected)
-        return (session, log, run, device)
+        _ = try await running.log.first(within: timeout, "connected", where: \.isConnected)
+        return (running.session, running.log, running.run, device)
     }
 
     @Test func linkByQRThenUploadTheFirstPrekeys() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }
         let store = InMemoryDeviceStore()
         let linked = try await Self.linkByQR(harness, phone: "15550001001", store: store)
@@ -53,13 +50,11 @@ import ZapgateWire
     }
 
     @Test func linkByPairingCode() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }
         let store = InMemoryDeviceStore()
-        let session = DeviceSession(store: store, configuration: harness.engineConfiguration())
-        let log = EventLog.following(session)
-        let run = Task { await session.run() }
+        let running = harness.startSession(store: store)
+        let (session, log) = (running.session, running.log)
         _ = try await log.first("a QR code") { $0.qrCode != nil }
 
         await #expect(throws: EngineError.invalidPhoneNumber("12ab")) {
@@ -73,18 +68,14 @@ import ZapgateWire
         let device = try await phone.enterPairingCode(code.lowercased())
         _ = try await log.first("connected", where: \.isConnected)
         #expect(try #require(await store.loadCredentials()?.account).jid == device.jid)
-        run.cancel()
-        await run.value
+        await running.stop()
     }
 
     @Test func aMistypedPairingCodeDoesNotLink() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }
-        let session = DeviceSession(
-            store: InMemoryDeviceStore(), configuration: harness.engineConfiguration())
-        let log = EventLog.following(session)
-        let run = Task { await session.run() }
+        let running = harness.startSession(store: InMemoryDeviceStore())
+        let (session, log) = (running.session, running.log)
         _ = try await log.first("a QR code") { $0.qrCode != nil }
         let code = try await session.requestPairingCode(phoneNumber: "15550001003")
         let wrong = code == "2222-2222" ? "3333-3333" : "2222-2222"
@@ -93,13 +84,11 @@ import ZapgateWire
         }
         #expect(await harness.simulator.devices().isEmpty)
         #expect(await log.count(where: \.isPaired) == 0)
-        run.cancel()
-        await run.value
+        await running.stop()
     }
 
     @Test func restartFromStoredCredentialsLogsInWithoutAQR() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }
         let store = InMemoryDeviceStore()
         let first = try await Self.linkByQR(harness, phone: "15550001004", store: store)
@@ -109,21 +98,18 @@ import ZapgateWire
         first.run.cancel()
         await first.run.value
 
-        let again = DeviceSession(store: store, configuration: harness.engineConfiguration())
-        let log = EventLog.following(again)
-        let run = Task { await again.run() }
+        let running = harness.startSession(store: store)
+        let log = running.log
         _ = try await log.first("connected", where: \.isConnected)
         #expect(await log.count { $0.qrCode != nil } == 0)
         // The server still holds enough prekeys, so none are uploaded again.
         #expect(await store.preKeyCount() == 812)
         #expect(await harness.simulator.device(first.device.jid)?.preKeyCount == 812)
-        run.cancel()
-        await run.value
+        await running.stop()
     }
 
     @Test func theEngineComesBackAfterTheServerDies() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         let linked = try await Self.linkByQR(harness, phone: "15550001005")
         await harness.stop()
         _ = try await linked.log.first("disconnected") {
@@ -140,8 +126,7 @@ import ZapgateWire
     }
 
     @Test func removalFromThePhoneWipesTheCredentials() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }
         let store = InMemoryDeviceStore()
         let linked = try await Self.linkByQR(harness, phone: "15550001006", store: store)
@@ -155,8 +140,7 @@ import ZapgateWire
     }
 
     @Test func logoutFromTheEngineUnlinksTheDevice() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }
         let store = InMemoryDeviceStore()
         let linked = try await Self.linkByQR(harness, phone: "15550001007", store: store)
@@ -168,22 +152,20 @@ import ZapgateWire
     }
 
     @Test func anUnscannedQRRunEndsWithAClearEvent() async throws {
-        let harness = try SimulatorHarness(
-            configuration: SimulatorConfiguration(
+        let harness = try await SimulatorHarness.started(
+            SimulatorConfiguration(
                 refsPerPairing: 3, firstQRTimeout: .milliseconds(600), laterQRTimeout: .milliseconds(300),
                 pairingGrace: .seconds(2)))
-        try await harness.start()
         defer { Task { await harness.stop() } }
         var configuration = harness.engineConfiguration()
         configuration.firstQRTimeout = .milliseconds(600)
         configuration.laterQRTimeout = .milliseconds(300)
-        let session = DeviceSession(store: InMemoryDeviceStore(), configuration: configuration)
-        let log = EventLog.following(session)
         let started = Date()
-        let run = Task { await session.run() }
+        let running = harness.startSession(configuration: configuration)
+        let log = running.log
         _ = try await log.first("QR codes expired") { $0 == .disconnected(.qrCodesExpired) }
         try await log.waitUntilFinished()
-        await run.value
+        await running.run.value
         let codes = await log.events.compactMap(\.qrCode)
         #expect(codes.count == 3)
         #expect(Set(codes).count == 3)
@@ -196,8 +178,7 @@ import ZapgateWire
     }
 
     @Test func loginFailuresAreHandledByKind() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }
 
         // 503: transient, the engine retries and gets in.
@@ -235,27 +216,22 @@ import ZapgateWire
     }
 
     @Test func aSecondLoginOfTheSameDeviceReplacesTheFirst() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }
         let store = InMemoryDeviceStore()
         let first = try await Self.linkByQR(harness, phone: "15550001013", store: store)
         let saved = await store.loadCredentials()
         #expect(saved?.account != nil)
         let copy = InMemoryDeviceStore(credentials: saved)
-        let second = DeviceSession(store: copy, configuration: harness.engineConfiguration())
-        let secondLog = EventLog.following(second)
-        let secondRun = Task { await second.run() }
-        _ = try await secondLog.first("the copy connected", where: \.isConnected)
+        let second = harness.startSession(store: copy)
+        _ = try await second.log.first("the copy connected", where: \.isConnected)
         _ = try await first.log.first("replaced") { $0 == .disconnected(.replaced) }
         await first.run.value
-        secondRun.cancel()
-        await secondRun.value
+        await second.stop()
     }
 
     @Test func keepalivePingsAreAnswered() async throws {
-        let harness = try SimulatorHarness()
-        try await harness.start()
+        let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }
         let linked = try await Self.linkByQR(harness, phone: "15550001014")
         // Several keepalive periods (0.3–0.5 s) pass with no disconnect.

@@ -104,7 +104,7 @@ actor EventLog {
 
     /// Waits until an event matches, returning it; fails after `timeout`.
     func first(
-        within timeout: Duration = .seconds(20),
+        within timeout: Duration = .seconds(60),
         _ description: String,
         where match: @Sendable (DeviceEvent) -> Bool
     ) async throws -> DeviceEvent {
@@ -148,5 +148,37 @@ extension DeviceEvent {
     var isPaired: Bool {
         if case .paired = self { return true }
         return false
+    }
+}
+
+/// A session running against a harness's simulator, with its events collected.
+struct RunningSession: Sendable {
+    let session: DeviceSession
+    let log: EventLog
+    let run: Task<Void, Never>
+
+    /// The graceful stop: cancel and wait for `run()` to return.
+    func stop() async {
+        run.cancel()
+        await run.value
+    }
+}
+
+extension SimulatorHarness {
+    /// A harness already serving.
+    static func started(_ configuration: SimulatorConfiguration = .fast) async throws -> SimulatorHarness {
+        let harness = try SimulatorHarness(configuration: configuration)
+        try await harness.start()
+        return harness
+    }
+
+    /// Starts a session over `store` against this simulator.
+    func startSession(
+        store: InMemoryDeviceStore = InMemoryDeviceStore(),
+        configuration: DeviceSessionConfiguration? = nil
+    ) -> RunningSession {
+        let session = DeviceSession(store: store, configuration: configuration ?? engineConfiguration())
+        let log = EventLog.following(session)
+        return RunningSession(session: session, log: log, run: Task { await session.run() })
     }
 }

@@ -27,6 +27,7 @@ extension DeviceSession {
                 payload = try ClientPayloads.registration(current, configuration)
             }
         } catch {
+            logger.error("could not build the client payload", metadata: ["error": "\(error)"])
             return .terminal(.refused(code: 0))
         }
         let client = NoiseWebSocketClient(
@@ -45,9 +46,16 @@ extension DeviceSession {
         connectionCount += 1
         let generation = connectionCount
         let (jobs, jobSink) = AsyncStream.makeStream(of: Link.Job.self)
-        link = Link(generation: generation, connection: connection, jobs: jobSink)
+        let (ended, endSink) = AsyncStream.makeStream(of: ConnectionEnd.self)
+        link = Link(generation: generation, connection: connection, jobs: jobSink, ended: endSink)
         let end = await withTaskGroup(of: ConnectionEnd?.self) { group in
             group.addTask { await self.readStanzas(from: connection) }
+            // A decision to end (keepalive, QR expiry, logout) must not wait for the reader: on a
+            // dead network no frame and no close answer would ever come to wake it.
+            group.addTask {
+                for await end in ended { return end }
+                return nil
+            }
             group.addTask {
                 await withDiscardingTaskGroup { workers in
                     for await job in jobs { workers.addTask { await job() } }
@@ -67,6 +75,7 @@ extension DeviceSession {
             failPendingIQs(with: EngineError.connectionClosed)
             group.cancelAll()
             jobSink.finish()
+            endSink.finish()
             return end
         }
         link = nil
@@ -99,6 +108,7 @@ extension DeviceSession {
         guard var current = link, current.end == nil else { return }
         current.end = end
         link = current
+        current.ended.yield(end)
         await current.connection.close()
     }
 

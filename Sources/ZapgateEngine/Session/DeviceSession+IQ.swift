@@ -16,9 +16,12 @@ extension DeviceSession {
         xmlns: String,
         to: JID = .whatsAppServer,
         children: [BinaryNode] = [],
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        onSuccessCloseMeans: ConnectionEnd? = nil
     ) async throws(EngineError) -> BinaryNode {
         let id = nextIQID()
+        if let onSuccessCloseMeans { closeMeansOnSuccess[id] = onSuccessCloseMeans }
+        defer { closeMeansOnSuccess[id] = nil }
         let request = BinaryNode.iq(id: id, type: type, xmlns: xmlns, to: to, children: children)
         guard let generation = link?.generation, link?.end == nil else { throw .notConnected }
         let limit = timeout ?? configuration.iqTimeout

@@ -21,8 +21,9 @@ extension DeviceSession {
         }
         eventSink.yield(.connected)
         let generation = current.generation
+        restartsInARow = 0
+        startJob { [weak self] in await self?.topUpPreKeys() }
         startJob { [weak self] in
-            await self?.topUpPreKeys()
             do {
                 _ = try await self?.query(
                     type: "set", xmlns: "passive", children: [BinaryNode(tag: "active")])
@@ -67,14 +68,10 @@ extension DeviceSession {
         let remove = BinaryNode(
             tag: "remove-companion-device",
             attributes: ["jid": .jid(account.jid), "reason": "user_initiated"])
-        // The server confirms and hangs up, possibly before this method resumes.
-        link?.closeMeans = .loggedOut(.userInitiated)
-        do {
-            _ = try await query(type: "set", xmlns: "md", children: [remove])
-        } catch {
-            link?.closeMeans = nil
-            throw error
-        }
+        // The server confirms and hangs up, possibly before this method resumes: the answer's
+        // arrival is what makes a close mean "logged out".
+        _ = try await query(
+            type: "set", xmlns: "md", children: [remove], onSuccessCloseMeans: .loggedOut(.userInitiated))
         await finish(.loggedOut(.userInitiated))
     }
 }

@@ -53,18 +53,28 @@ extension DeviceSession {
         current.pairingFinished = true
         link = current
         guard let container = success.child("device-identity")?.bytes,
-            let device = success.child("device"), let jid = try? device.jid("jid")
+            let device = success.child("device"), let jid = try? device.jid("jid"),
+            jid.server == .phoneNumber, jid.device != 0, UInt64(jid.user) != nil
         else {
             await rejectPairing(
-                node, code: 500, text: "internal-error", why: "pair-success lacks device or identity")
+                node, code: 500, text: "internal-error", why: "pair-success lacks a valid device JID")
             return
         }
-        let verified: DeviceIdentitySigning.Verified
-        do {
-            verified = try DeviceIdentitySigning.verifyAndCountersign(
-                container: container, advSecret: updated.advSecret, companionIdentity: updated.identityKey)
-        } catch {
-            switch error {
+        // The phone keyed its HMAC with the QR's secret, or with the pairing code's if it was typed.
+        let secrets = [updated.advSecret] + (current.codeAdvSecret.map { [$0] } ?? [])
+        var verified: DeviceIdentitySigning.Verified?
+        var failure = ProtocolError.verificationFailed("hmac-mismatch")
+        for secret in secrets where verified == nil {
+            do {
+                verified = try DeviceIdentitySigning.verifyAndCountersign(
+                    container: container, advSecret: secret, companionIdentity: updated.identityKey)
+                updated.advSecret = secret
+            } catch {
+                failure = error
+            }
+        }
+        guard let verified else {
+            switch failure {
             case .verificationFailed(let text): await rejectPairing(node, code: 401, text: text, why: text)
             case .malformed(let why): await rejectPairing(node, code: 500, text: "internal-error", why: why)
             }
@@ -97,9 +107,17 @@ extension DeviceSession {
                     attributes: ["key-index": .string(String(verified.details.keyIndex))],
                     bytes: reply)
             ])
-        try? await send(node.iqResult(children: [sign], from: false))
-        let account = updated.account
-        eventSink.yield(.paired(jid: jid, lid: account?.lid, platform: platform))
+        do {
+            try await send(node.iqResult(children: [sign], from: false))
+        } catch {
+            // Without our countersignature the server will not know the device: forget the
+            // account so the next attempt registers afresh instead of failing its login.
+            updated.account = nil
+            try? await save(updated)
+            await finish(.transient(.connectionLost("could not confirm pairing: \(error)")))
+            return
+        }
+        eventSink.yield(.paired(jid: jid, lid: updated.account?.lid, platform: platform))
         logger.info("paired", metadata: ["platform": "\(platform)"])
     }
 

@@ -35,7 +35,8 @@ extension DeviceSession {
                 BinaryNode(tag: "link_code_pairing_wrapped_companion_ephemeral_pub", bytes: wrapped),
                 BinaryNode(tag: "companion_server_auth_key_pub", bytes: credentials.noiseKey.publicKey),
                 BinaryNode(tag: "companion_platform_id", bytes: Data(configuration.clientType.utf8)),
-                BinaryNode(tag: "companion_platform_display", bytes: Data(platformDisplay.utf8)),
+                BinaryNode(
+                    tag: "companion_platform_display", bytes: Data(configuration.pairingDisplayName.utf8)),
                 BinaryNode(tag: "link_code_pairing_nonce", bytes: Data([0])),
             ])
         let answer = try await query(type: "set", xmlns: "md", children: [hello])
@@ -43,6 +44,7 @@ extension DeviceSession {
             throw .protocolViolation("companion_hello answer has no link_code_pairing_ref")
         }
         guard var latest = link, latest.generation == current.generation else { throw .connectionClosed }
+        guard !latest.pairingFinished else { throw .notAwaitingPairing }
         latest.pendingCode = PendingPairingCode(
             code: code, phoneNumber: digits, ephemeral: ephemeral, ref: ref)
         link = latest
@@ -51,13 +53,10 @@ extension DeviceSession {
         return shown
     }
 
-    /// "Browser (OS)", the shape the server checks the display name against.
-    private var platformDisplay: String { "\(configuration.deviceName) (Linux)" }
-
     /// The phone's `link_code_companion_reg` notification: the code was typed. Derive the adv
     /// secret from both ephemerals and both identities, and send our key bundle.
     func pairingCodeEntered(_ node: BinaryNode) async {
-        guard let pending = link?.pendingCode, var updated = credentials,
+        guard let pending = link?.pendingCode, let current = credentials,
             let registration = node.child("link_code_companion_reg")
         else { return }
         guard registration.child("link_code_pairing_ref")?.bytes == pending.ref,
@@ -74,12 +73,12 @@ extension DeviceSession {
             let ephemeralShared = try pending.ephemeral.sharedSecret(with: primaryEphemeral)
             let random = SecureRandom.bytes(32)
             bundle = try PairingCode.sealKeyBundle(
-                ephemeralShared: ephemeralShared, companionIdentity: updated.identityKey.publicKey,
+                ephemeralShared: ephemeralShared, companionIdentity: current.identityKey.publicKey,
                 primaryIdentity: primaryIdentity, random: random)
-            updated.advSecret = PairingCode.advSecret(
+            link?.codeAdvSecret = PairingCode.advSecret(
                 ephemeralShared: ephemeralShared,
-                identityShared: try updated.identityKey.sharedSecret(with: primaryIdentity), random: random)
-            try await save(updated)
+                identityShared: try current.identityKey.sharedSecret(with: primaryIdentity), random: random)
+            link?.pendingCode = nil
         } catch {
             logger.warning("pairing-code exchange failed", metadata: ["error": "\(error)"])
             return
@@ -92,7 +91,7 @@ extension DeviceSession {
             ],
             children: [
                 BinaryNode(tag: "link_code_pairing_wrapped_key_bundle", bytes: bundle),
-                BinaryNode(tag: "companion_identity_public", bytes: updated.identityKey.publicKey),
+                BinaryNode(tag: "companion_identity_public", bytes: current.identityKey.publicKey),
                 BinaryNode(tag: "link_code_pairing_ref", bytes: pending.ref),
             ])
         do {

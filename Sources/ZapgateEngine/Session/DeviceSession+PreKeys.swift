@@ -9,7 +9,11 @@ extension DeviceSession {
     /// A failed attempt is retried with backoff while the connection lives: a device without
     /// prekeys on the server cannot be messaged by anyone new.
     func topUpPreKeys() async {
-        guard let generation = link?.generation else { return }
+        // One top-up at a time: a count notification arriving during the login's own top-up
+        // would otherwise hand out the same ids twice.
+        guard let generation = link?.generation, !preKeyTopUpRunning else { return }
+        preKeyTopUpRunning = true
+        defer { preKeyTopUpRunning = false }
         var attempt = 0
         while link?.generation == generation {
             do {
@@ -41,27 +45,36 @@ extension DeviceSession {
     }
 
     /// Generates `count` prekeys from the next free id, stores them, then uploads them. The
-    /// private halves are stored first: a key the server hands out must be one we can use.
+    /// ids are reserved before the first suspension, and the private halves are stored before
+    /// the upload: a key the server hands out must be one we can use.
     func uploadPreKeys(count: Int) async throws(EngineError) {
         guard var updated = credentials else { throw .notLinked }
         let records = SignalKeys.generatePreKeys(start: updated.nextPreKeyID, count: count)
+        if let last = records.last {
+            updated.nextPreKeyID = last.id % SignalKeys.maximumPreKeyID + 1
+        }
+        credentials = updated
+        try await save(updated)
         do {
             for record in records { try await store.storePreKey(record) }
         } catch {
             throw .store("\(error)")
         }
-        if let last = records.last {
-            updated.nextPreKeyID = last.id % SignalKeys.maximumPreKeyID + 1
-        }
-        try await save(updated)
+        unuploadedPreKeys = records
+        try await upload(records)
+    }
+
+    private func upload(_ records: [PreKeyRecord]) async throws(EngineError) {
+        guard let current = credentials else { throw .notLinked }
         let upload = PreKeyUpload(
-            registrationID: updated.registrationID,
-            identityKey: updated.identityKey.publicKey,
+            registrationID: current.registrationID,
+            identityKey: current.identityKey.publicKey,
             preKeys: records.map { PreKeyUpload.Key(id: $0.id, publicKey: $0.keyPair.publicKey) },
             signedPreKey: PreKeyUpload.Key(
-                id: updated.signedPreKey.id, publicKey: updated.signedPreKey.keyPair.publicKey,
-                signature: updated.signedPreKey.signature))
+                id: current.signedPreKey.id, publicKey: current.signedPreKey.keyPair.publicKey,
+                signature: current.signedPreKey.signature))
         _ = try await query(type: "set", xmlns: "encrypt", children: upload.requestChildren)
-        logger.debug("uploaded prekeys", metadata: ["count": "\(count)"])
+        unuploadedPreKeys = []
+        logger.debug("uploaded prekeys", metadata: ["count": "\(records.count)"])
     }
 }

@@ -15,7 +15,8 @@ extension DeviceSession {
             let reason = ConnectFailure(rawValue: (try? node.optionalInteger("reason", as: Int.self)) ?? 0)
             await finish(Self.end(for: reason))
         case "stream:error":
-            await finish(Self.end(for: StreamError(node: node)))
+            // After a confirmed logout the server's parting error changes nothing.
+            await finish(link?.closeMeans ?? Self.end(for: StreamError(node: node)))
         case "xmlstreamend":
             await finish(.transient(.connectionLost("the server ended the stream")))
         case "notification":
@@ -35,7 +36,11 @@ extension DeviceSession {
     private func receiveIQ(_ node: BinaryNode) async {
         let type = (try? node.optionalString("type")) ?? nil
         if type == "result" || type == "error" {
-            if let id = try? node.optionalString("id") { resolveIQ(id: id, with: .success(node)) }
+            guard let id = try? node.optionalString("id") else { return }
+            if type == "result", let means = closeMeansOnSuccess.removeValue(forKey: id) {
+                link?.closeMeans = means
+            }
+            resolveIQ(id: id, with: .success(node))
             return
         }
         if node.child("pair-device") != nil {

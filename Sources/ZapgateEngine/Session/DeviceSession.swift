@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ZapgateNoise
 import ZapgateProtocol
+import ZapgateSignal
 import ZapgateWire
 
 /// One WhatsApp device linked (or being linked) to an account: it connects, registers or logs
@@ -29,12 +30,21 @@ public actor DeviceSession {
     var link: Link?
     /// Answers awaited for `<iq>` requests, by id.
     var pendingIQs: [String: CheckedContinuation<BinaryNode, any Error>] = [:]
+    /// For requests whose success changes what a close means (logout): set on the answer's
+    /// arrival, before the server can hang up.
+    var closeMeansOnSuccess: [String: ConnectionEnd] = [:]
     var iqCounter: UInt64 = 0
     let iqPrefix: String
     /// Consecutive failed connection attempts; the backoff grows with it.
     var failedAttempts = 0
     /// Connections made so far; numbers each ``Link``.
     var connectionCount = 0
+    /// Whether a prekey top-up is in flight.
+    var preKeyTopUpRunning = false
+    /// Prekeys stored but not yet accepted by the server; a retry sends these.
+    var unuploadedPreKeys: [PreKeyRecord] = []
+    /// 515 restarts in a row; a server that keeps asking gets the backoff too.
+    var restartsInARow = 0
 
     /// A session over `store`. Nothing happens until ``run()``.
     public init(
@@ -69,7 +79,17 @@ public actor DeviceSession {
             }
             switch end {
             case .restart:
+                restartsInARow += 1
                 logger.debug("server asked for a restart; reconnecting")
+                if restartsInARow > 2 {
+                    let delay = Backoff.delay(
+                        attempt: restartsInARow - 3, initial: configuration.reconnectInitialDelay,
+                        maximum: configuration.reconnectMaximumDelay)
+                    do { try await Task.sleep(for: delay) } catch {
+                        eventSink.yield(.disconnected(.stopped))
+                        return
+                    }
+                }
                 continue
             case .transient(let reason):
                 eventSink.yield(.disconnected(reason))
@@ -97,6 +117,7 @@ public actor DeviceSession {
 
     func wipeCredentials() async {
         credentials = nil
+        unuploadedPreKeys = []
         do { try await store.wipe() } catch {
             logger.error("could not wipe credentials after logout", metadata: ["error": "\(error)"])
         }

@@ -14,8 +14,11 @@ public struct DeviceSessionConfiguration: Sendable {
     public var deviceName: String
     /// The platform type in our device properties.
     public var platformType: WADeviceProps.PlatformType
-    /// The platform code in QR codes and pairing requests ("9" other web).
+    /// The platform code in QR codes and pairing requests ("1" Chrome, "9" other web …).
     public var clientType: String
+    /// The name a pairing-code request shows on the phone, `Browser (OS)`. The server accepts
+    /// only the common browser names there (it answers 400 to others), hence Chrome's.
+    public var pairingDisplayName: String
     /// How long the first QR code is shown, and each later one.
     public var firstQRTimeout: Duration
     public var laterQRTimeout: Duration
@@ -41,7 +44,8 @@ public struct DeviceSessionConfiguration: Sendable {
         clientVersion: [UInt32] = [2, 3000, 1_045_649_367],
         deviceName: String = "Zapgate",
         platformType: WADeviceProps.PlatformType = .unknown,
-        clientType: String = "9",
+        clientType: String = "1",
+        pairingDisplayName: String = "Chrome (Linux)",
         firstQRTimeout: Duration = .seconds(60),
         laterQRTimeout: Duration = .seconds(20),
         keepaliveInterval: ClosedRange<Duration> = .seconds(20) ... .seconds(30),
@@ -59,6 +63,7 @@ public struct DeviceSessionConfiguration: Sendable {
         self.deviceName = deviceName
         self.platformType = platformType
         self.clientType = clientType
+        self.pairingDisplayName = pairingDisplayName
         self.firstQRTimeout = firstQRTimeout
         self.laterQRTimeout = laterQRTimeout
         self.keepaliveInterval = keepaliveInterval

@@ -9,6 +9,8 @@ struct Link {
     let connection: NoiseConnection
     /// Work started by incoming stanzas, run beside the reader and cancelled with the link.
     let jobs: AsyncStream<Job>.Continuation
+    /// Wakes the connection's supervisor when ``end`` is decided.
+    let ended: AsyncStream<ConnectionEnd>.Continuation
     /// Set when something decided how the connection ends (before closing it).
     var end: ConnectionEnd?
     /// What it means if the server closes the connection now (a logout in flight).
@@ -19,6 +21,9 @@ struct Link {
     var pairingFinished = false
     /// A pairing code we asked for and are waiting for the phone to enter.
     var pendingCode: PendingPairingCode?
+    /// The adv secret the pairing-code exchange derived. Kept beside the QR's until
+    /// pair-success says which one the phone used, so a mistyped code cannot spoil the QR.
+    var codeAdvSecret: Data?
     /// `<success>` arrived.
     var loggedIn = false
 

@@ -14,14 +14,9 @@ extension SimulatorConnection {
         registration: CompanionRegistration,
         advSecret: Data
     ) async throws(SimulatorError) -> SimulatedDevice {
-        var account = await registry.account(phoneNumber)
+        let (deviceID, keyIndex, account) = await registry.allocateDevice(phoneNumber)
         let accountKey: Curve25519KeyPair
         do { accountKey = try account.identity() } catch { throw .storage("account key: \(error)") }
-        let deviceID = account.nextDeviceID
-        let keyIndex = account.nextKeyIndex
-        account.nextDeviceID &+= 1
-        account.nextKeyIndex &+= 1
-        await registry.update(account)
 
         var details = WAADVDeviceIdentity()
         details.rawID = UInt32.random(in: 1...UInt32.max)
@@ -76,9 +71,7 @@ extension SimulatorConnection {
             signedPreKeySignature: registration.signedPreKeySignature,
             preKeys: [:], keyIndex: keyIndex, signedIdentity: (try? signed.serializedData()) ?? signedBytes,
             name: registration.deviceProps.os, linkedAt: Date())
-        account = await registry.account(phoneNumber)
-        account.devices.append(record)
-        await registry.update(account)
+        await registry.addDevice(record, to: phoneNumber)
         linked = true
         await end(with: .restartRequired)
         let key = SimulatorRegistry.DeviceKey(phoneNumber: phoneNumber, device: deviceID)

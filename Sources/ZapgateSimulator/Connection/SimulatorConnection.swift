@@ -33,6 +33,10 @@ actor SimulatorConnection {
     var earlyFinish: BinaryNode?
     var linked = false
     private var counter = 0
+    /// Signalled when the server hangs up, so a client that never answers the close cannot
+    /// keep the connection open.
+    private let closing: AsyncStream<Void>
+    private let closingSink: AsyncStream<Void>.Continuation
 
     init(
         connection: NoiseConnection, registry: SimulatorRegistry, configuration: SimulatorConfiguration,
@@ -42,6 +46,7 @@ actor SimulatorConnection {
         self.registry = registry
         self.configuration = configuration
         self.logger = logger
+        (closing, closingSink) = AsyncStream.makeStream(of: Void.self)
     }
 
     /// Serves the connection until it closes.
@@ -64,6 +69,12 @@ actor SimulatorConnection {
         let window = configuration.pairingWindow
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.readStanzas() }
+            group.addTask { [closing] in
+                for await _ in closing {
+                    try? await Task.sleep(for: .seconds(5))
+                    return
+                }
+            }
             if registering {
                 group.addTask {
                     do { try await Task.sleep(for: window) } catch { return }
@@ -72,6 +83,7 @@ actor SimulatorConnection {
             }
             await group.next()
             group.cancelAll()
+            closingSink.finish()
         }
         isClosed = true
         await registry.closed(self)
@@ -150,6 +162,7 @@ actor SimulatorConnection {
     }
 
     func close() async {
+        closingSink.yield()
         await connection.close()
     }
 

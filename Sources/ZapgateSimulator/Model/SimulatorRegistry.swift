@@ -65,20 +65,49 @@ actor SimulatorRegistry {
         for ref in refs { pendingByRef[ref] = pending }
     }
 
+    /// The companion showing `ref`, claimed for linking: none of its other refs or codes work
+    /// after this.
     func takePending(ref: String) -> PendingRegistration? {
         guard let pending = pendingByRef[ref] else { return nil }
-        pendingByRef = pendingByRef.filter { $0.value.connection !== pending.connection }
+        _ = claim(pending.connection)
         return pending
+    }
+
+    /// The companion waiting for a code for `phoneNumber`, left in place until ``claim(_:)``:
+    /// a mistyped code may be typed again.
+    func pendingCode(phoneNumber: String) -> PendingCodeLink? { pendingCodes[phoneNumber] }
+
+    /// Removes every ref and code of `connection`; false if there were none (someone else
+    /// linked it meanwhile).
+    func claim(_ connection: SimulatorConnection) -> Bool {
+        let before = pendingByRef.count + pendingCodes.count
+        pendingByRef = pendingByRef.filter { $0.value.connection !== connection }
+        pendingCodes = pendingCodes.filter { $0.value.connection !== connection }
+        return pendingByRef.count + pendingCodes.count < before
+    }
+
+    /// Reserves a device id and key index on `phoneNumber`'s account, in one step so that
+    /// concurrent links get distinct ones.
+    func allocateDevice(_ phoneNumber: String) -> (
+        device: UInt16, keyIndex: UInt32, account: SimulatedAccount
+    ) {
+        var account = account(phoneNumber)
+        let reserved = (account.nextDeviceID, account.nextKeyIndex)
+        account.nextDeviceID &+= 1
+        account.nextKeyIndex &+= 1
+        update(account)
+        return (reserved.0, reserved.1, account)
+    }
+
+    /// Adds a linked companion to its account.
+    func addDevice(_ record: CompanionRecord, to phoneNumber: String) {
+        var account = account(phoneNumber)
+        account.devices.append(record)
+        update(account)
     }
 
     func addPendingCode(phoneNumber: String, _ pending: PendingCodeLink) {
         pendingCodes[phoneNumber] = pending
-    }
-
-    func takePendingCode(phoneNumber: String) -> PendingCodeLink? {
-        guard let pending = pendingCodes.removeValue(forKey: phoneNumber) else { return nil }
-        pendingByRef = pendingByRef.filter { $0.value.connection !== pending.connection }
-        return pending
     }
 
     // MARK: Connections

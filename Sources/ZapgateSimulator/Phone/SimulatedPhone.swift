@@ -41,7 +41,7 @@ public struct SimulatedPhone: Sendable {
         guard let code = PairingCode.normalize(typed) else {
             throw .invalidInput("\(typed) is not an 8-character pairing code")
         }
-        guard let pending = await registry.takePendingCode(phoneNumber: phoneNumber) else {
+        guard let pending = await registry.pendingCode(phoneNumber: phoneNumber) else {
             throw .noPendingLink("no companion asked for a pairing code for \(phoneNumber)")
         }
         let identity: Curve25519KeyPair
@@ -50,6 +50,9 @@ public struct SimulatedPhone: Sendable {
         }
         let advSecret = try await pending.connection.exchangePairingCode(
             code, pending: pending, phoneIdentity: identity)
+        guard await registry.claim(pending.connection) else {
+            throw .noPendingLink("the companion linked another way meanwhile")
+        }
         return try await pending.connection.completeLink(
             phoneNumber: phoneNumber, registration: pending.registration, advSecret: advSecret)
     }
