@@ -25,7 +25,8 @@ enum LinkingBenchmark {
         let url = "ws://127.0.0.1:\(port)/ws/chat"
         var verifier = NoiseCertificateVerifier()
         verifier.trustedRootKey = simulator.rootPublicKey
-        let configuration = DeviceSessionConfiguration(noise: .init(url: url, origin: nil, verifier: verifier))
+        let configuration = DeviceSessionConfiguration(
+            noise: .init(url: url, origin: nil, verifier: verifier))
 
         let setupStart = ContinuousClock.now
         var stored: [StoredDevices.Device] = []
@@ -43,10 +44,13 @@ enum LinkingBenchmark {
             FileHandle.standardError.write(Data("linked \(stored.count)/\(deviceCount)\n".utf8))
         }
         let setup = ContinuousClock.now - setupStart
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zapgate-devices-\(UUID()).json")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "zapgate-devices-\(UUID()).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        try JSONEncoder().encode(StoredDevices(url: url, rootPublicKey: simulator.rootPublicKey, devices: stored))
-            .write(to: file)
+        try JSONEncoder().encode(
+            StoredDevices(url: url, rootPublicKey: simulator.rootPublicKey, devices: stored)
+        )
+        .write(to: file)
 
         let child = Process()
         child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
@@ -89,7 +93,8 @@ enum LinkingBenchmark {
                 while (await simulator.device(jid)?.preKeyCount ?? 0) < 812 {
                     try await Task.sleep(for: .milliseconds(50))
                 }
-                guard let credentials = await store.loadCredentials(), let device = StoredDevices.device(credentials)
+                guard let credentials = await store.loadCredentials(),
+                    let device = StoredDevices.device(credentials)
                 else { throw BenchmarkError.notLinked }
                 return device
             case .disconnected(let reason) where reason.isTerminal:
@@ -113,11 +118,13 @@ enum EngineChild {
     }
 
     static func run(file: String) async throws {
-        let stored = try JSONDecoder().decode(StoredDevices.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+        let stored = try JSONDecoder().decode(
+            StoredDevices.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
         let credentials = try stored.devices.map(StoredDevices.credentials)
         var verifier = NoiseCertificateVerifier()
         verifier.trustedRootKey = stored.rootPublicKey
-        let configuration = DeviceSessionConfiguration(noise: .init(url: stored.url, origin: nil, verifier: verifier))
+        let configuration = DeviceSessionConfiguration(
+            noise: .init(url: stored.url, origin: nil, verifier: verifier))
         let before = residentBytes()
         let start = ContinuousClock.now
         let sessions = credentials.map {
@@ -142,7 +149,8 @@ enum EngineChild {
         try await Task.sleep(for: .seconds(5))
         let after = residentBytes()
         let report = Report(
-            secondsToConnected: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            secondsToConnected: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds)
+                * 1e-18,
             residentBefore: before, residentAfter: after)
         FileHandle.standardOutput.write(try JSONEncoder().encode(report))
         for run in runs { run.cancel() }

@@ -35,7 +35,8 @@ struct StoredDevices: Codable {
             registrationID: credentials.registrationID, signedPreKeyID: credentials.signedPreKey.id,
             signedPreKey: credentials.signedPreKey.keyPair.privateKey,
             signedPreKeySignature: credentials.signedPreKey.signature, advSecret: credentials.advSecret,
-            nextPreKeyID: credentials.nextPreKeyID, jid: account.jid.description, lid: account.lid?.description,
+            nextPreKeyID: credentials.nextPreKeyID, jid: account.jid.description,
+            lid: account.lid?.description,
             platform: account.platform, signedIdentity: account.signedIdentity,
             accountIdentityKey: account.accountIdentityKey, keyIndex: account.keyIndex)
     }

@@ -10,7 +10,8 @@ struct ZapgateBenchmarks {
         let arguments = CommandLine.arguments.dropFirst()
         switch arguments.first {
         case "linking":
-            try await LinkingBenchmark.run(deviceCount: arguments.dropFirst().first.flatMap { Int($0) } ?? 1000)
+            try await LinkingBenchmark.run(
+                deviceCount: arguments.dropFirst().first.flatMap { Int($0) } ?? 1000)
         case "engine-child":
             guard let file = arguments.dropFirst().first else { throw BenchmarkError.notLinked }
             try await EngineChild.run(file: file)
