@@ -135,4 +135,14 @@ public final class Simulator: Sendable {
         else { throw .unknown("online device \(device)") }
         await connection.end(with: error)
     }
+
+    /// Makes `device`'s live connection go quiet: it stays open but nothing is answered, as
+    /// when a network path silently drops packets. Clients should notice by their keepalive.
+    public func silence(_ device: JID) async throws(SimulatorError) {
+        guard
+            let connection = await registry.connection(
+                for: .init(phoneNumber: device.user, device: device.device))
+        else { throw .unknown("online device \(device)") }
+        await connection.silence()
+    }
 }

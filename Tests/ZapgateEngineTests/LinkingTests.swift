@@ -230,6 +230,19 @@ import ZapgateWire
         await second.stop()
     }
 
+    @Test func aSilentServerIsDetectedByKeepalive() async throws {
+        let harness = try await SimulatorHarness.started()
+        defer { Task { await harness.stop() } }
+        let linked = try await Self.linkByQR(harness, phone: "15550001015")
+        try await harness.simulator.silence(linked.device.jid)
+        // Pings go unanswered; after keepaliveGiveUp (3 s here) the engine drops the connection
+        // without waiting for the socket to fail, and logs in again on a fresh one.
+        _ = try await linked.log.first("keepalive timeout") { $0 == .disconnected(.keepaliveTimeout) }
+        try await eventually("connected again") { await linked.log.count(where: \.isConnected) == 2 }
+        linked.run.cancel()
+        await linked.run.value
+    }
+
     @Test func keepalivePingsAreAnswered() async throws {
         let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }

@@ -32,6 +32,8 @@ actor SimulatorConnection {
     var expectingFinish = false
     var earlyFinish: BinaryNode?
     var linked = false
+    /// Set by ``Simulator/silence(_:)``: read everything, answer nothing.
+    var silent = false
     private var counter = 0
     /// Signalled when the server hangs up, so a client that never answers the close cannot
     /// keep the connection open.
@@ -101,7 +103,7 @@ actor SimulatorConnection {
                     logger.warning("undecodable frame from a companion")
                     continue
                 }
-                await receive(node)
+                if !silent { await receive(node) }
             }
         } catch {
             logger.debug("companion connection ended", metadata: ["error": "\(error)"])
@@ -160,6 +162,8 @@ actor SimulatorConnection {
             earlyReplies[id] = node
         }
     }
+
+    func silence() { silent = true }
 
     func close() async {
         closingSink.yield()
