@@ -43,7 +43,7 @@ enum InteropSimulator {
     /// changes on its own time, such as noticing a closed socket.
     static func waitUntil(
         _ what: String,
-        within timeout: Duration = .seconds(10),
+        within timeout: Duration = .seconds(30),
         _ condition: () async -> Bool
     ) async throws {
         let clock = ContinuousClock()
