@@ -11,10 +11,12 @@ struct Zapgate: AsyncParsableCommand {
             Zapgate links WhatsApp accounts by QR or pairing code and exposes them through a REST API, \
             signed webhooks and a live event stream.
 
-            This build carries the protocol's lower layers only (crypto, protobuf schema, binary nodes, \
-            Noise transport); the gateway server is not built yet, so this command only prints its help \
-            and version.
+            This build carries the protocol engine and its simulator; the gateway server is not \
+            built yet. `zapgate sim` runs the simulator, a local stand-in for WhatsApp's servers \
+            whose phone is driven from stdin, and `zapgate link` links one device to it (or to \
+            another server) from the terminal. See docs/simulator.md.
             """,
-        version: ZapgateVersion.string
+        version: ZapgateVersion.string,
+        subcommands: [SimCommand.self, LinkCommand.self]
     )
 }

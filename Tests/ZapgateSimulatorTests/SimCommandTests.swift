@@ -1,0 +1,234 @@
+import Foundation
+import Testing
+import ZapgateCrypto
+import ZapgateTestSupport
+import ZapgateWire
+
+/// `zapgate sim` and `zapgate link` as a person or a script uses them: the built binary,
+/// driven through stdin and read on stdout, with the companion oracle or `zapgate link` as the
+/// client. These fail, not skip, when the binary or the oracle's venv is missing.
+@Suite("zapgate sim and link commands", .serialized, .timeLimit(.minutes(2)))
+struct SimCommandTests {
+    static let phoneNumber = "15550009999"
+    static let preKeys = 24
+    static let exitTimeout: Duration = .seconds(15)
+
+    /// A sandbox folder for one test's state files, removed afterwards.
+    static func withTemporaryFolder<Value>(_ body: (URL) async throws -> Value) async throws -> Value {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("zapgate-sim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try await body(folder)
+    }
+
+    /// Starts `zapgate sim` on a free port and reads its start-up lines: the root public key and
+    /// the chat URL.
+    static func startSimulator(
+        _ arguments: [String]
+    ) async throws -> (sim: ZapgateCommandProcess, rootPublicKey: String, url: String) {
+        let sim = try ZapgateCommandProcess(["sim", "--port", "0", "--log-level", "debug"] + arguments)
+        let rootPublicKey = try await sim.value(after: "root public key: ")
+        let url = try await sim.value(after: "listening on ")
+        #expect(url.hasPrefix("ws://127.0.0.1:") && url.hasSuffix("/ws/chat"), "\(url)")
+        #expect(!url.hasPrefix("ws://127.0.0.1:0/"), "the bound port is printed, not 0")
+        return (sim, rootPublicKey, url)
+    }
+
+    /// The sim's answer to `scan`/`code`: the linked device's JID and LID.
+    static func linked(by sim: ZapgateCommandProcess) async throws -> (jid: JID, lid: JID) {
+        let line = try await sim.line(waitingFor: "\"linked …\" or an error") {
+            $0.hasPrefix("linked ") || $0.hasPrefix("error: ")
+        }
+        let words = line.split(separator: " ")
+        try #require(words.count == 4 && words[0] == "linked" && words[2] == "(lid", "\(line)")
+        let jid = try JID(parsing: String(words[1]))
+        let lid = try JID(parsing: String(words[3].dropLast()))
+        return (jid, lid)
+    }
+
+    /// `quit` ends the simulator with status 0.
+    static func quit(_ sim: ZapgateCommandProcess) async throws {
+        try sim.send("quit")
+        #expect(await sim.exitStatus(timeout: exitTimeout) == 0, "\(sim.stderrText.suffix(4000))")
+    }
+
+    @Test("sim links the companion oracle by a scan typed on stdin, lists it, and keeps it across a restart")
+    func linkOracleAndRestart() async throws {
+        try await Self.withTemporaryFolder { folder in
+            let root = Curve25519KeyPair.generate()
+            let statePath = folder.appendingPathComponent("s.json").path
+            let oracleState = folder.appendingPathComponent("oracle.json").path
+            let arguments = ["--state", statePath, "--root-private-key", root.privateKey.hex]
+
+            let (sim, rootPublicKey, url) = try await Self.startSimulator(arguments)
+            defer { sim.stop() }
+            #expect(rootPublicKey == root.publicKey.hex)
+
+            let oracle = try OracleEventStream(
+                script: "companion_oracle.py", environment: .signal,
+                arguments: [
+                    "link", "--url", url, "--root-public", rootPublicKey, "--wait", "30",
+                    "--prekeys", String(Self.preKeys), "--state", oracleState,
+                ])
+            defer { oracle.close() }
+            let qr = try #require(
+                try await oracle.next(event: "qr", timeout: .seconds(20)).event.string("qr"))
+            try sim.send("scan \(Self.phoneNumber) \(qr)")
+            let (jid, lid) = try await Self.linked(by: sim)
+            #expect(jid.user == Self.phoneNumber && jid.server == .phoneNumber && jid.device >= 1)
+            #expect(lid.server == .lid && lid.device == jid.device)
+
+            let paired = try await oracle.next(event: "paired", timeout: .seconds(20)).event
+            #expect(paired.string("jid") == jid.description, "\(paired)")
+            #expect(paired.string("lid") == lid.description, "\(paired)")
+            _ = try await oracle.next(event: "connected", timeout: .seconds(20))
+            let done = try await oracle.next(event: "done", timeout: .seconds(20)).event
+            #expect(done.int("prekey_count_after") == Self.preKeys, "\(done)")
+            #expect(
+                await oracle.exitStatus(timeout: Self.exitTimeout) == 0, "\(oracle.stderrText.suffix(4000))")
+
+            try sim.send("devices")
+            let listed = try await sim.line(waitingFor: "the device in `devices`") { $0.hasPrefix("\(jid) ") }
+            #expect(listed.contains("lid \(lid)"), "\(listed)")
+            #expect(listed.contains("prekeys \(Self.preKeys)"), "\(listed)")
+            #expect(listed.contains("name zapgate-oracle"), "\(listed)")
+            try await Self.quit(sim)
+
+            // Same state file and root: the device is still there, and logs in again.
+            let (again, samePublicKey, newURL) = try await Self.startSimulator(arguments)
+            defer { again.stop() }
+            #expect(samePublicKey == rootPublicKey)
+            #expect(
+                again.stdoutText.contains("state: \(statePath) (linked devices: 1)"), "\(again.stdoutText)")
+            try again.send("devices")
+            let kept = try await again.line(waitingFor: "the kept device") { $0.hasPrefix("\(jid) ") }
+            #expect(kept.contains("offline") && kept.contains("lid \(lid)"), "\(kept)")
+
+            let login = try OracleEventStream(
+                script: "companion_oracle.py", environment: .signal,
+                arguments: ["login", "--url", newURL, "--root-public", rootPublicKey, "--state", oracleState])
+            defer { login.close() }
+            let reconnected = try await login.next(event: "connected", timeout: .seconds(20))
+            #expect(reconnected.skipped.allSatisfy { $0.name != "error" }, "\(reconnected.skipped)")
+            _ = try await login.next(event: "done", timeout: .seconds(20))
+            #expect(
+                await login.exitStatus(timeout: Self.exitTimeout) == 0, "\(login.stderrText.suffix(4000))")
+            try await Self.quit(again)
+        }
+    }
+
+    @Test("zapgate link links to zapgate sim by QR code, then by pairing code")
+    func linkCommandAgainstSim() async throws {
+        let (sim, rootPublicKey, url) = try await Self.startSimulator(["--ephemeral"])
+        defer { sim.stop() }
+        #expect(sim.stdoutText.contains("note: this run made a fresh certificate root"))
+
+        // By QR code: the `qr:` line is what `scan` takes.
+        let byQR = try ZapgateCommandProcess([
+            "link", "--url", url, "--root-public-key", rootPublicKey, "--exit-when-connected",
+        ])
+        defer { byQR.stop() }
+        let qr = try await byQR.value(after: "qr: ")
+        #expect(qr.hasPrefix("https://wa.me/settings/linked_devices#2@"), "\(qr)")
+        try sim.send("scan \(Self.phoneNumber) \(qr)")
+        let first = try await Self.linked(by: sim)
+        let paired = try await byQR.value(after: "paired as ")
+        #expect(paired.hasPrefix("\(first.jid) (lid \(first.lid))"), "\(paired)")
+        _ = try await byQR.line(waitingFor: "connected") { $0 == "connected" }
+        #expect(await byQR.exitStatus(timeout: Self.exitTimeout) == 0, "\(byQR.stderrText.suffix(4000))")
+
+        // By pairing code, for another account.
+        let other = "15550008888"
+        let byCode = try ZapgateCommandProcess([
+            "link", "--url", url, "--root-public-key", rootPublicKey, "--phone", "+\(other)",
+            "--exit-when-connected",
+        ])
+        defer { byCode.stop() }
+        let code = try await byCode.value(after: "pairing code: ")
+        #expect(code.count == 9 && code.dropFirst(4).first == "-", "\(code)")
+        #expect(!byCode.stdoutText.contains("qr: "), "no QR codes are shown when linking by code")
+        try sim.send("code \(other) \(code)")
+        let second = try await Self.linked(by: sim)
+        #expect(second.jid.user == other)
+        _ = try await byCode.line(waitingFor: "connected") { $0 == "connected" }
+        #expect(await byCode.exitStatus(timeout: Self.exitTimeout) == 0, "\(byCode.stderrText.suffix(4000))")
+
+        try sim.send("devices \(other)")
+        let listed = try await sim.line(waitingFor: "the second device") { $0.hasPrefix("\(second.jid) ") }
+        #expect(listed.contains("name Zapgate"), "\(listed)")
+        try await Self.quit(sim)
+        #expect(!sim.stdoutText.contains("error:"), "\(sim.stdoutText)")
+    }
+
+    @Test("zapgate link reports a removal from the phone and exits with status 1")
+    func linkCommandLoggedOut() async throws {
+        let (sim, rootPublicKey, url) = try await Self.startSimulator(["--ephemeral"])
+        defer { sim.stop() }
+        let link = try ZapgateCommandProcess(["link", "--url", url, "--root-public-key", rootPublicKey])
+        defer { link.stop() }
+        try sim.send("scan \(Self.phoneNumber) \(try await link.value(after: "qr: "))")
+        let device = try await Self.linked(by: sim)
+        _ = try await link.line(waitingFor: "connected") { $0 == "connected" }
+
+        // A 503 is transient: the client reconnects.
+        try sim.send("disconnect \(device.jid) 503")
+        _ = try await sim.line(waitingFor: "the disconnect answer") { $0 == "disconnected \(device.jid)" }
+        _ = try await link.line(waitingFor: "the 503") { $0.hasPrefix("disconnected: service unavailable") }
+        _ = try await link.line(waitingFor: "connected again") { $0 == "connected" }
+
+        try sim.send("remove \(device.jid)")
+        _ = try await sim.line(waitingFor: "the removal") { $0 == "removed \(device.jid)" }
+        _ = try await link.line(waitingFor: "the logout") { $0 == "logged out: removed from the phone" }
+        #expect(await link.exitStatus(timeout: Self.exitTimeout) == 1, "\(link.stderrText.suffix(4000))")
+        try await Self.quit(sim)
+    }
+
+    @Test("bad lines get a one-line error; at the end of stdin the sim keeps serving until SIGINT")
+    func badInputEndOfInputAndInterrupt() async throws {
+        let (sim, _, _) = try await Self.startSimulator(["--ephemeral"])
+        defer { sim.stop() }
+        let bad = [
+            "bogus", "scan", "scan 15550001111", "scan abc https://wa.me/x", "scan 15550001111 not-a-qr",
+            "code 15550001111 SHORT", "devices 1 2", "remove 15550001111@s.whatsapp.net",
+            "remove 15550001111:3@s.whatsapp.net", "fail 15550001111:1@s.whatsapp.net 200",
+            "disconnect 15550001111:1@s.whatsapp.net 999", "disconnect 15550001111:1@s.whatsapp.net 503",
+        ]
+        for line in bad {
+            try sim.send(line)
+            _ = try await sim.line(waitingFor: "an error for \"\(line)\"") { $0.hasPrefix("error: ") }
+        }
+        // Blank lines and comments are ignored; the console still answers afterwards.
+        try sim.send("")
+        try sim.send("# a comment")
+        try sim.send("devices")
+        let answer = try await sim.line(waitingFor: "the devices answer") { !$0.isEmpty }
+        #expect(answer == "no linked devices")
+
+        sim.closeInput()
+        try await Task.sleep(for: .seconds(1))
+        #expect(sim.isRunning, "the end of stdin does not stop the server")
+        sim.interrupt()
+        #expect(await sim.exitStatus(timeout: Self.exitTimeout) == 0, "\(sim.stderrText.suffix(4000))")
+    }
+
+    @Test("sim and link refuse bad options with status 64 and a clear message")
+    func optionValidation() async throws {
+        let cases: [(arguments: [String], message: String)] = [
+            (
+                ["sim", "--tls-certificate", "/nonexistent.pem"],
+                "--tls-certificate and --tls-key go together"
+            ),
+            (["sim", "--root-private-key", "abcd"], "--root-private-key must be 64 hex digits"),
+            (["sim", "--port", "70000"], "--port must be 0 to 65535"),
+            (["link"], "--root-public-key"),
+            (["link", "--root-public-key", String(repeating: "0", count: 64), "--phone", "12"], "--phone"),
+        ]
+        for (arguments, message) in cases {
+            let process = try ZapgateCommandProcess(arguments)
+            defer { process.stop() }
+            #expect(await process.exitStatus(timeout: Self.exitTimeout) == 64, "\(arguments)")
+            #expect(await process.stderr(contains: message), "\(arguments): \(process.stderrText)")
+        }
+    }
+}
