@@ -5,18 +5,21 @@ only on code we did not write (dissononce for Noise, axolotl_curve25519 for X255
 so our simulator's pairing and login can be judged by an independent client.
 
   link  --url ws://127.0.0.1:PORT/ws/chat --root-public HEX [--pair-phone DIGITS]
-        [--prekeys N] [--state FILE] [--wait SECONDS] [--linger SECONDS]
+        [--prekeys N] [--state FILE] [--wait SECONDS] [--linger SECONDS] [--ca-file PEM]
       Registers a new device: Noise handshake with a registration ClientPayload, then either
       prints the QR string of the first <ref> (the test scans it) or, with --pair-phone, asks for
       a pairing code and completes the code exchange once the phone has entered it. Verifies
       pair-success as whatsmeow does, answers with pair-device-sign, expects the 515 restart,
       logs in again with the same noise key and runs the after-login sequence.
-  login --url ... --root-public HEX --state FILE [--prekeys N] [--linger SECONDS]
+  login --url ... --root-public HEX --state FILE [--prekeys N] [--linger SECONDS] [--ca-file PEM]
       Logs in a device linked earlier (its keys and JID from --state) and runs the same
       after-login sequence.
   --linger keeps the logged-in connection open that long after "done" (answering the server as
   before), so a test can look at the device while it is online or have the phone remove it; a
   stream error, <failure> or close in that time ends the run with an error event.
+  A wss:// URL is dialled over TLS with the certificate and the host name both verified: against
+  only the CA certificates in --ca-file when it is given (a test's self-signed certificate),
+  otherwise against the system's default trust store. --ca-file with a ws:// URL is refused.
   selftest
       No network: checks the pieces above against each other and against `cryptography`
       (pairing-code wrapping, X25519, ADV verification, node encodings, ClientPayload layout).
@@ -32,7 +35,8 @@ Output is one JSON object per line on stdout:
   {"event": "error", "reason": "..."}                      (then exit status 1)
      reason "failure" carries the <failure> reason as "code" (a refused login: 401 when the
      device was removed); reason "stream-error" carries "code" and the <conflict> "type" as
-     "conflict" (device_removed, replaced).
+     "conflict" (device_removed, replaced); reason "tls-verification" carries the verifier's
+     message as "detail" (the server's certificate is not trusted or does not name the host).
 Diagnostics, including every node received, go to stderr.
 
 Every IQ we send must be answered with type="result" within 10 s; server IQs get a result and
@@ -46,6 +50,7 @@ import hashlib
 import hmac
 import json
 import os
+import ssl
 import stat
 import sys
 import time
@@ -489,9 +494,35 @@ def check_loopback(url):
         raise OracleFailure("refusing non-loopback host %r" % host)
 
 
-async def open_session(url, root_public, keys, payload):
+def tls_context(url, ca_file):
+    """The TLS settings for `url`: None for ws://; for wss:// a client context that verifies the
+    chain and the host name, trusting only `ca_file` when given, else the system's store."""
+    scheme = urlparse(url).scheme
+    if scheme != "wss":
+        if ca_file:
+            raise OracleFailure("--ca-file needs a wss:// URL, got %s://" % scheme)
+        return None
+    # PROTOCOL_TLS_CLIENT starts with CERT_REQUIRED and check_hostname on and with no trusted
+    # certificates, so with --ca-file nothing but that file can vouch for the server.
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_file:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as error:
+            raise OracleFailure("cannot load --ca-file", detail=str(error)) from None
+    else:
+        context.load_default_certs(ssl.Purpose.SERVER_AUTH)
+    return context
+
+
+async def open_session(url, root_public, keys, payload, ca_file=None):
     check_loopback(url)
-    ws = await ws_connect(url, origin=ORIGIN, max_size=None, compression=None, open_timeout=IQ_TIMEOUT)
+    context = tls_context(url, ca_file)
+    try:
+        ws = await ws_connect(url, origin=ORIGIN, max_size=None, compression=None, open_timeout=IQ_TIMEOUT,
+                              ssl=context)
+    except ssl.SSLCertVerificationError as error:
+        raise OracleFailure("tls-verification", detail=error.verify_message or str(error)) from None
     reader = StreamReader(ws, expect_intro=False)
     state = new_handshake(True, keypair(keys.noise_private))
     message = bytearray()
@@ -621,7 +652,7 @@ async def handle_pair_success(session, keys, item):
 
 async def link(args, keys):
     root_public = bytes.fromhex(args.root_public)
-    session = await open_session(args.url, root_public, keys, registration_payload(keys))
+    session = await open_session(args.url, root_public, keys, registration_payload(keys), args.ca_file)
     item = await session.expect("pair-device", lambda n: is_server_iq(n, "pair-device"), IQ_TIMEOUT)
     await session.send(node("iq", {"to": SERVER_JID, "id": item.attrs.get("id"), "type": "result"}))
     refs = [ref.content for ref in children(children(item)[0]) if ref.tag == "ref"]
@@ -652,7 +683,7 @@ async def link(args, keys):
 
 async def login(args, keys):
     root_public = bytes.fromhex(args.root_public)
-    session = await open_session(args.url, root_public, keys, login_payload(keys))
+    session = await open_session(args.url, root_public, keys, login_payload(keys), args.ca_file)
     success = await session.expect("success", lambda n: n.tag == "success", IQ_TIMEOUT)
     lid = success.attrs.get("lid")
     t = success.attrs.get("t")
@@ -872,6 +903,8 @@ def main():
                          help="seconds to wait for the phone (scan, code entry)")
         sub.add_argument("--linger", type=float, default=0.0,
                          help="seconds to stay connected after the after-login sequence")
+        sub.add_argument("--ca-file", metavar="PEM",
+                         help="for wss://, trust only the CA certificates in this PEM file")
         if role == "link":
             sub.add_argument("--pair-phone")
     roles.add_parser("selftest")
