@@ -520,7 +520,7 @@ async def open_session(url, root_public, keys, payload, ca_file=None):
     context = tls_context(url, ca_file)
     try:
         ws = await ws_connect(url, origin=ORIGIN, max_size=None, compression=None, open_timeout=IQ_TIMEOUT,
-                              ssl=context)
+                              ssl=context, proxy=None)  # loopback only: never through a proxy
     except ssl.SSLCertVerificationError as error:
         raise OracleFailure("tls-verification", detail=error.verify_message or str(error)) from None
     reader = StreamReader(ws, expect_intro=False)

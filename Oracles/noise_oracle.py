@@ -476,7 +476,7 @@ async def run_connect(args):
     result = {"ok": False, "received": []}
     try:
         async with ws_connect(url, origin=ORIGIN, max_size=None, compression=None,
-                              open_timeout=TIMEOUT) as ws:
+                              open_timeout=TIMEOUT, proxy=None) as ws:  # never through a proxy
             if args.stall:
                 started = time.monotonic()
                 await asyncio.wait_for(ws.wait_closed(), TIMEOUT)
