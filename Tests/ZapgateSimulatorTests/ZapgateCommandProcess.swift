@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import ZapgateTestSupport
 
 /// The built `zapgate` binary as a child process: lines written to its stdin, its stdout read
@@ -9,6 +8,7 @@ final class ZapgateCommandProcess: Sendable {
     enum Failure: Error, CustomStringConvertible {
         case binaryMissing(searched: [String])
         case timedOut(waitingFor: String, stdout: String, stderr: String)
+        case exited(status: Int32, waitingFor: String, stdout: String, stderr: String)
 
         var description: String {
             switch self {
@@ -17,31 +17,14 @@ final class ZapgateCommandProcess: Sendable {
                     + searched.joined(separator: "\n")
             case .timedOut(let what, let stdout, let stderr):
                 "zapgate did not print \(what) in time.\nstdout:\n\(stdout)\nstderr ends with:\n\(stderr)"
+            case .exited(let status, let what, let stdout, let stderr):
+                "zapgate exited (status \(status)) before printing \(what).\nstdout:\n\(stdout)\n"
+                    + "stderr ends with:\n\(stderr)"
             }
         }
     }
 
-    private struct Output {
-        var partial = Data()
-        var lines: [String] = []
-        /// Lines before this index were matched or skipped by ``line(waitingFor:timeout:_:)``.
-        var read = 0
-        var stderr = Data()
-    }
-
-    private final class Shared: Sendable {
-        let output = Mutex(Output())
-    }
-
-    private static let stderrLimit = 64 << 10
-
-    /// Writing to the stdin of a process that already exited raises SIGPIPE, whose default
-    /// action would end the whole test run rather than fail one test.
-    private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
-
-    private let process: Process
-    private let input: FileHandle
-    private let shared = Shared()
+    private let process: LineProcess
 
     /// The `zapgate` executable beside the test bundle (SwiftPM builds every product into the
     /// same folder), or in the package's debug build folder.
@@ -60,63 +43,23 @@ final class ZapgateCommandProcess: Sendable {
 
     /// Starts `zapgate <arguments>`.
     init(_ arguments: [String]) throws {
-        _ = Self.ignoreBrokenPipes
-        let process = Process()
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.executableURL = try Self.binary()
-        process.arguments = arguments
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        self.process = process
-        self.input = stdin.fileHandleForWriting
-
-        let shared = self.shared
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil }
-            shared.output.withLock { output in
-                output.partial.append(chunk)
-                while let newline = output.partial.firstIndex(of: 0x0A) {
-                    let line = output.partial[output.partial.startIndex..<newline]
-                    output.lines.append(String(decoding: line, as: UTF8.self))
-                    output.partial = Data(output.partial[(newline + 1)...])
-                }
-            }
-        }
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil }
-            shared.output.withLock { output in
-                output.stderr.append(chunk)
-                if output.stderr.count > Self.stderrLimit {
-                    output.stderr = Data(output.stderr.suffix(Self.stderrLimit))
-                }
-            }
-        }
-        try process.run()
-    }
-
-    deinit {
-        stop()
+        process = try LineProcess(executable: try Self.binary(), arguments: arguments)
     }
 
     /// Everything printed on stdout so far.
-    var stdoutText: String { shared.output.withLock { $0.lines.joined(separator: "\n") } }
+    var stdoutText: String { process.stdoutLines.joined(separator: "\n") }
 
     /// The last 64 KiB printed on stderr.
-    var stderrText: String { shared.output.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
+    var stderrText: String { process.stderrText }
 
     /// Writes `line` and a newline to the process's stdin.
     func send(_ line: String) throws {
-        try input.write(contentsOf: Data((line + "\n").utf8))
+        try process.send(line)
     }
 
     /// Closes the process's stdin (end of file).
     func closeInput() {
-        try? input.close()
+        process.closeInput()
     }
 
     /// The first unread stdout line `matching` accepts, once it is printed; the lines before it
@@ -124,19 +67,14 @@ final class ZapgateCommandProcess: Sendable {
     func line(
         waitingFor what: String, timeout: Duration = .seconds(20), _ matching: (String) -> Bool
     ) async throws -> String {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while true {
-            let found: String? = shared.output.withLock { output in
-                guard let index = output.lines[output.read...].firstIndex(where: matching) else { return nil }
-                output.read = index + 1
-                return output.lines[index]
+        do throws(LineProcess.Failure) {
+            return try await process.nextLine(waitingFor: what, timeout: timeout, matching: matching)
+        } catch {
+            throw switch error.reason {
+            case .timedOut: Failure.timedOut(waitingFor: what, stdout: stdoutText, stderr: error.stderr)
+            case .exited(let status):
+                Failure.exited(status: status, waitingFor: what, stdout: stdoutText, stderr: error.stderr)
             }
-            if let found { return found }
-            guard clock.now < deadline else {
-                throw Failure.timedOut(waitingFor: what, stdout: stdoutText, stderr: stderrText)
-            }
-            try await Task.sleep(for: .milliseconds(20))
         }
     }
 
@@ -151,13 +89,7 @@ final class ZapgateCommandProcess: Sendable {
     /// Whether stderr shows `text` within `timeout`; stderr is read as it arrives, so it may
     /// trail the process's exit a little.
     func stderr(contains text: String, within timeout: Duration = .seconds(5)) async -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while !stderrText.contains(text) {
-            guard clock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
+        await process.stderr(contains: text, within: timeout)
     }
 
     /// Whether the process is still running.
@@ -171,18 +103,11 @@ final class ZapgateCommandProcess: Sendable {
     /// Waits for the process to exit and returns its status (the signal's number if a signal
     /// ended it); nil if it is still running at the deadline.
     func exitStatus(timeout: Duration) async -> Int32? {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while process.isRunning {
-            guard clock.now < deadline else { return nil }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return process.terminationStatus
+        await process.exitStatus(timeout: timeout)
     }
 
     /// Closes stdin and ends the process if it is still running.
     func stop() {
-        closeInput()
-        if process.isRunning { process.terminate() }
+        process.stop()
     }
 }
