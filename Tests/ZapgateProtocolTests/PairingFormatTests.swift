@@ -11,7 +11,7 @@ import ZapgateWire
             ref: "2@abc+def/==", noisePublicKey: Data(repeating: 1, count: 32),
             identityPublicKey: Data(repeating: 2, count: 32), advSecret: Data(repeating: 3, count: 32),
             clientType: "1")
-        #expect(code.text.hasPrefix("https://wa.me/settings/linked_devices#2@abc+def/==,AQEB"))
+        #expect(code.text.hasPrefix(LinkingQRCode.prefix + "2@abc+def/==,AQEB"))
         #expect(try LinkingQRCode(parsing: code.text) == code)
         #expect(throws: ProtocolError.self) {
             try LinkingQRCode(parsing: "https://example.invalid/#a,b,c,d,e")

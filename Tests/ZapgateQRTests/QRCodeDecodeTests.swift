@@ -59,7 +59,7 @@ import ZapgateQR
     @Test func mixedCaseAndDigitsSurvive() throws {
         // Digit and upper-case runs tempt the encoder into numeric and alphanumeric modes;
         // the lower-case letters around them must come back lower-case.
-        let text = "https://wa.me/settings/linked_devices#2@AbC0123456789xyz,HELLO world 42,abc"
+        let text = LinkingStrings.prefix + "2@AbC0123456789xyz,HELLO world 42,abc"
         let code = try QRCode(encoding: text, errorCorrection: .high)
         #expect(try ZbarDecoder.decode(png: code.png(scale: 4)) == .decoded(text))
     }
