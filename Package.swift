@@ -182,7 +182,7 @@ let package = Package(
             name: "ZapgateSimulatorTests",
             dependencies: [
                 "ZapgateSimulator", "ZapgateNoise", "ZapgateWire", "ZapgateCrypto", "ZapgateProto",
-                "ZapgateTestSupport",
+                "ZapgateProtocol", "ZapgateTestSupport",
             ]
         ),
         .testTarget(

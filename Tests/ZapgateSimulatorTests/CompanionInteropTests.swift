@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZapgateProtocol
 import ZapgateSimulator
 import ZapgateTestSupport
 import ZapgateWire
@@ -41,7 +42,7 @@ struct CompanionInteropTests {
 
             let qr = try await Self.expect("qr", from: oracle)
             let text = try #require(qr.string("qr"))
-            #expect(text.hasPrefix("https://wa.me/settings/linked_devices#2@"))
+            #expect(text.hasPrefix(LinkingQRCode.prefix + "2@"))
             let device = try await phone.scan(text)
 
             try await Self.expectPairing(oracle, linked: device, phone: phone)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZapgateCrypto
+import ZapgateProtocol
 import ZapgateTestSupport
 import ZapgateWire
 
@@ -130,7 +131,7 @@ struct SimCommandTests {
         ])
         defer { byQR.stop() }
         let qr = try await byQR.value(after: "qr: ")
-        #expect(qr.hasPrefix("https://wa.me/settings/linked_devices#2@"), "\(qr)")
+        #expect(qr.hasPrefix(LinkingQRCode.prefix + "2@"), "\(qr)")
         try sim.send("scan \(Self.phoneNumber) \(qr)")
         let first = try await Self.linked(by: sim)
         let paired = try await byQR.value(after: "paired as ")
