@@ -190,7 +190,8 @@ struct SimCommandTests {
         let (sim, _, _) = try await Self.startSimulator(["--ephemeral"])
         defer { sim.stop() }
         let bad = [
-            "bogus", "scan", "scan 15550001111", "scan abc https://wa.me/x", "scan 15550001111 not-a-qr",
+            "bogus", "scan", "scan 15550001111", "scan abc https://example.invalid/x",
+            "scan 15550001111 not-a-qr",
             "code 15550001111 SHORT", "devices 1 2", "remove 15550001111@s.whatsapp.net",
             "remove 15550001111:3@s.whatsapp.net", "fail 15550001111:1@s.whatsapp.net 200",
             "disconnect 15550001111:1@s.whatsapp.net 999", "disconnect 15550001111:1@s.whatsapp.net 503",
