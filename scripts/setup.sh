@@ -15,7 +15,7 @@ say() { printf '[setup] %s\n' "$*"; }
 # and lets the schema tests compile our .proto files; zbar decodes QR images in tests.
 apt_packages=(libsodium-dev libgmp-dev zlib1g-dev libqrencode-dev pkg-config)
 if [ "$want_test" = 1 ]; then
-    apt_packages+=(python3 python3-venv python3-dev gcc libzbar0 zbar-tools protobuf-compiler openssl)
+    apt_packages+=(python3 python3-venv python3-dev gcc libzbar0 zbar-tools librsvg2-bin protobuf-compiler openssl)
 fi
 missing=()
 for p in "${apt_packages[@]}"; do
