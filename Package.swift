@@ -87,12 +87,21 @@ let package = Package(
             ]
         ),
 
+        // MARK: Messaging: usync, prekey bundles, receipts, fan-out encryption and decryption, content
+        .target(
+            name: "ZapgateMessaging",
+            dependencies: [
+                "ZapgateCrypto", "ZapgateProto", "ZapgateWire", "ZapgateSignal", "ZapgateProtocol",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+
         // MARK: Engine: one linked device (connect, pair, log in, prekeys, keepalive, reconnect)
         .target(
             name: "ZapgateEngine",
             dependencies: [
                 "ZapgateCrypto", "ZapgateProto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal",
-                "ZapgateProtocol", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "ZapgateProtocol", "ZapgateMessaging", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -102,7 +111,7 @@ let package = Package(
             name: "ZapgateSimulator",
             dependencies: [
                 "ZapgateCrypto", "ZapgateProto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal",
-                "ZapgateProtocol", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "ZapgateProtocol", "ZapgateMessaging", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -189,7 +198,7 @@ let package = Package(
             name: "ZapgateEngineTests",
             dependencies: [
                 "ZapgateEngine", "ZapgateSimulator", "ZapgateNoise", "ZapgateWire", "ZapgateCrypto",
-                "ZapgateTestSupport",
+                "ZapgateMessaging", "ZapgateProto", "ZapgateSignal", "ZapgateTestSupport",
             ]
         ),
     ],

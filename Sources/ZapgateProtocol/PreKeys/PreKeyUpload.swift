@@ -82,7 +82,8 @@ public struct PreKeyUpload: Sendable, Equatable {
         return BinaryNode(tag: tag, children: children)
     }
 
-    static func key(from node: BinaryNode) throws(ProtocolError) -> Key {
+    /// Reads an `<id>`/`<value>`[/`<signature>`] key node.
+    public static func key(from node: BinaryNode) throws(ProtocolError) -> Key {
         guard let idBytes = node.child("id")?.bytes, let id = BigEndianBytes.decode(idBytes, width: 3) else {
             throw .malformed("<\(node.tag)> has no 3-byte <id>")
         }
