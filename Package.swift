@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // MARK: Primitives
@@ -103,6 +104,9 @@ let package = Package(
                 "ZapgateCrypto", "ZapgateProto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal",
                 "ZapgateProtocol", "ZapgateMessaging", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
+                // Media uploads and downloads are plain HTTPS to the media hosts.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
 
@@ -150,7 +154,7 @@ let package = Package(
             name: "ZapgateBenchmarks",
             dependencies: [
                 "ZapgateCrypto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal", "ZapgateEngine",
-                "ZapgateSimulator",
+                "ZapgateSimulator", "ZapgateProtocol",
             ],
             path: "Benchmarks/ZapgateBenchmarks"
         ),
