@@ -89,12 +89,22 @@ public final class Simulator: Sendable {
         } else {
             server = webSocket
         }
+        // Plain HTTP requests on the same port reach the media server.
+        let media = Router()
+        SimulatorMediaRoutes.add(to: media, store: registry.media, configuration: configuration.media)
         let application = Application(
-            router: Router(),
+            router: media,
             server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: port)),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            onServerRunning: { [registry, configuration] channel in
+                let bound = channel.localAddress?.port ?? 0
+                await registry.media.serving(
+                    host: Self.mediaHost(
+                        listeningOn: configuration.host, port: bound, configuration: configuration.media),
+                    scheme: configuration.tls == nil ? "http" : "https")
+                await onListening(bound)
+            },
             logger: logger
         )
         try await application.run()

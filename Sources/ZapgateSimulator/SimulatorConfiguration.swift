@@ -35,6 +35,8 @@ public struct SimulatorConfiguration: Sendable {
     public var statePath: String?
     /// The platform name the phone reports in `pair-success`.
     public var phonePlatform: String
+    /// The media server's token lifetime and size limits.
+    public var media = SimulatorMediaConfiguration()
 
     public init(
         host: String = "127.0.0.1",

@@ -34,6 +34,8 @@ extension SimulatorConnection {
             await linkCodeStage(iq)
         case ("md", "set", "remove-companion-device"):
             await removeSelf(iq)
+        case ("w:m", "set", "media_conn"):
+            await answerMediaConnection(iq)
         case ("encrypt", "get", "count"), ("encrypt", "set", _), ("encrypt", "get", "digest"),
             ("passive", "set", _), ("abt", "get", _), ("privacy", "get", _), ("blocklist", "get", _):
             guard case .device(let key) = role else {

@@ -12,6 +12,8 @@ actor SimulatorRegistry {
     var pendingCodes: [String: PendingCodeLink] = [:]
     var online: [DeviceKey: SimulatorConnection] = [:]
     var scheduledFailures: [DeviceKey: ConnectFailure] = [:]
+    /// Upload tokens and uploaded blobs, reached by connections and the HTTP routes alike.
+    let media = SimulatorMediaStore()
     private let statePath: String?
     private let logger: Logger
 
