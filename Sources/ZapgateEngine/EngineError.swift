@@ -1,3 +1,5 @@
+import ZapgateProtocol
+
 /// Why an engine operation failed.
 public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// There is no live connection to send on.
@@ -19,6 +21,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case protocolViolation(String)
     /// The credential store failed.
     case store(String)
+    /// Media could not be encrypted, transferred, or checked and decrypted.
+    case media(MediaError)
 
     public var description: String {
         switch self {
@@ -32,6 +36,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case .connectionClosed: "the connection closed"
         case .protocolViolation(let what): "protocol violation: \(what)"
         case .store(let why): "credential store: \(why)"
+        case .media(let error): "media: \(error)"
         }
     }
 }

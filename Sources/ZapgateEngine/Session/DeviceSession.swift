@@ -45,6 +45,8 @@ public actor DeviceSession {
     var unuploadedPreKeys: [PreKeyRecord] = []
     /// 515 restarts in a row; a server that keeps asking gets the backoff too.
     var restartsInARow = 0
+    /// The last `<media_conn>` answer, kept for its ttl.
+    var mediaConnections = MediaConnectionCache()
 
     /// A session over `store`. Nothing happens until ``run()``.
     public init(

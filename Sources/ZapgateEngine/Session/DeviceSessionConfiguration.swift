@@ -38,6 +38,8 @@ public struct DeviceSessionConfiguration: Sendable {
     public var refillPreKeyCount: Int
     /// A refill happens when the server holds fewer than this many.
     public var minimumServerPreKeys: Int
+    /// How media is uploaded and downloaded (URL scheme, Origin, timeout, size limit).
+    public var media = MediaTransferConfiguration()
 
     public init(
         noise: NoiseWebSocketClient.Configuration = .init(),
