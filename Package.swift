@@ -202,7 +202,9 @@ let package = Package(
             name: "ZapgateEngineTests",
             dependencies: [
                 "ZapgateEngine", "ZapgateSimulator", "ZapgateNoise", "ZapgateWire", "ZapgateCrypto",
-                "ZapgateMessaging", "ZapgateProto", "ZapgateSignal", "ZapgateTestSupport",
+                "ZapgateMessaging", "ZapgateProto", "ZapgateSignal", "ZapgateTestSupport", "ZapgateProtocol",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ],
