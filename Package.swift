@@ -141,6 +141,7 @@ let package = Package(
                 "ZapgateWire",
                 "ZapgateNoise",
                 "ZapgateProtocol",
+                "ZapgateMessaging",
                 "ZapgateEngine",
                 "ZapgateSimulator",
                 "ZapgateQR",

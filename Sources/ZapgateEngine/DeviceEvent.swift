@@ -15,6 +15,12 @@ public enum DeviceEvent: Sendable, Equatable {
     case disconnected(DisconnectReason)
     /// The credentials are no longer valid and have been wiped; the session has stopped.
     case loggedOut(LogoutReason)
+    /// A message arrived (each message once, also after redeliveries).
+    case message(IncomingMessage)
+    /// Messages we sent moved on: sent, delivered, read or played (per recipient device).
+    case messageStatus(MessageStatusUpdate)
+    /// A message could not be decrypted; a retry was requested from the sender.
+    case undecryptable(UndecryptableMessage)
 }
 
 /// Why a connection ended.

@@ -21,6 +21,14 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case protocolViolation(String)
     /// The credential store failed.
     case store(String)
+    /// The person is not on WhatsApp (the server lists no devices for them).
+    case noSuchUser(String)
+    /// We are not a member of the group (or it does not exist).
+    case notInGroup(String)
+    /// The server refused the message with this code (its `<ack error>`).
+    case messageRejected(code: Int)
+    /// The message could not be encrypted or decrypted; the text says why.
+    case encryption(String)
     /// Media could not be encrypted, transferred, or checked and decrypted.
     case media(MediaError)
 
@@ -36,6 +44,10 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case .connectionClosed: "the connection closed"
         case .protocolViolation(let what): "protocol violation: \(what)"
         case .store(let why): "credential store: \(why)"
+        case .noSuchUser(let user): "\(user) is not on WhatsApp"
+        case .notInGroup(let group): "not a member of \(group)"
+        case .messageRejected(let code): "the server refused the message (\(code))"
+        case .encryption(let why): "encryption: \(why)"
         case .media(let error): "media: \(error)"
         }
     }

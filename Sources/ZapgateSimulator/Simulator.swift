@@ -27,6 +27,7 @@ public final class Simulator: Sendable {
     public let authority: NoiseCertificateAuthority
     let identity: NoiseServerIdentity
     let registry: SimulatorRegistry
+    let relay: SimulatorRelay
     let logger: Logger
 
     /// A simulator with `configuration`; reads the state file if one is configured.
@@ -43,6 +44,7 @@ public final class Simulator: Sendable {
             throw .storage("could not issue the certificate chain: \(error)")
         }
         registry = try SimulatorRegistry(statePath: configuration.statePath, logger: logger)
+        relay = SimulatorRelay(registry: registry, logger: logger)
     }
 
     /// The root public key clients must trust (``NoiseCertificateVerifier/trustedRootKey``).
@@ -59,9 +61,10 @@ public final class Simulator: Sendable {
             identity: identity,
             configuration: .init(host: configuration.host, port: port, path: configuration.path),
             logger: logger
-        ) { [registry, configuration, logger] connection in
+        ) { [registry, relay, configuration, logger] connection in
             let peer = SimulatorConnection(
-                connection: connection, registry: registry, configuration: configuration, logger: logger)
+                connection: connection, registry: registry, relay: relay, configuration: configuration,
+                logger: logger)
             await peer.serve()
         }
         let router = Router(context: BasicWebSocketRequestContext.self)
@@ -117,7 +120,7 @@ public final class Simulator: Sendable {
             throw .invalidInput("\(phoneNumber) is not a phone number (6 to 15 digits)")
         }
         _ = await registry.account(phoneNumber)
-        return SimulatedPhone(phoneNumber: phoneNumber, registry: registry)
+        return SimulatedPhone(phoneNumber: phoneNumber, registry: registry, relay: relay)
     }
 
     /// Every linked companion, across accounts.

@@ -23,15 +23,24 @@ extension DeviceSession {
         if let onSuccessCloseMeans { closeMeansOnSuccess[id] = onSuccessCloseMeans }
         defer { closeMeansOnSuccess[id] = nil }
         let request = BinaryNode.iq(id: id, type: type, xmlns: xmlns, to: to, children: children)
+        let answer = try await roundTrip(request, id: id, timeout: timeout, label: "<iq xmlns=\(xmlns)>")
+        if let details = answer.iqErrorDetails { throw .iqFailed(code: details.code, text: details.text) }
+        return answer
+    }
+
+    /// Sends `request` and waits for the stanza that answers it by `id` (an `<iq>` result or
+    /// error, or the server's `<ack>` of a message).
+    func roundTrip(
+        _ request: BinaryNode, id: String, timeout: Duration? = nil, label: String
+    ) async throws(EngineError) -> BinaryNode {
         guard let generation = link?.generation, link?.end == nil else { throw .notConnected }
         let limit = timeout ?? configuration.iqTimeout
         startJob { [weak self] in
             do { try await Task.sleep(for: limit) } catch { return }
-            await self?.resolveIQ(id: id, with: .failure(EngineError.timeout("<iq xmlns=\(xmlns)>")))
+            await self?.resolveIQ(id: id, with: .failure(EngineError.timeout(label)))
         }
-        let answer: BinaryNode
         do {
-            answer = try await withCheckedThrowingContinuation { continuation in
+            return try await withCheckedThrowingContinuation { continuation in
                 pendingIQs[id] = continuation
                 startJob { [weak self] in
                     do {
@@ -46,8 +55,6 @@ extension DeviceSession {
         } catch {
             throw .connectionClosed
         }
-        if let details = answer.iqErrorDetails { throw .iqFailed(code: details.code, text: details.text) }
-        return answer
     }
 
     private func sendIfCurrent(_ node: BinaryNode, generation: Int) async throws(EngineError) {

@@ -48,6 +48,14 @@ extension DeviceSession {
     /// ids are reserved before the first suspension, and the private halves are stored before
     /// the upload: a key the server hands out must be one we can use.
     func uploadPreKeys(count: Int) async throws(EngineError) {
+        let records = try await generatePreKeys(count: count)
+        unuploadedPreKeys = records
+        try await upload(records)
+    }
+
+    /// Generates `count` prekeys from the next free id and stores them (the ids reserved
+    /// before any suspension).
+    func generatePreKeys(count: Int) async throws(EngineError) -> [PreKeyRecord] {
         guard var updated = credentials else { throw .notLinked }
         let records = SignalKeys.generatePreKeys(start: updated.nextPreKeyID, count: count)
         if let last = records.last {
@@ -60,8 +68,7 @@ extension DeviceSession {
         } catch {
             throw .store("\(error)")
         }
-        unuploadedPreKeys = records
-        try await upload(records)
+        return records
     }
 
     private func upload(_ records: [PreKeyRecord]) async throws(EngineError) {

@@ -26,7 +26,11 @@ extension DeviceSession {
         case "ib":
             // Offline-queue markers and routing hints; nothing to answer.
             logger.trace("ib", metadata: ["children": "\(node.children.map(\.tag))"])
-        case "receipt", "call":
+        case "message":
+            await receiveMessage(node)
+        case "receipt":
+            await receiveReceipt(node)
+        case "call":
             try? await send(node.acknowledgement())
         default:
             logger.debug("unhandled stanza", metadata: ["tag": "\(node.tag)"])
@@ -61,6 +65,18 @@ extension DeviceSession {
             startJob { [weak self] in await self?.topUpPreKeys() }
         case "link_code_companion_reg":
             startJob { [weak self] in await self?.pairingCodeEntered(node) }
+        case "devices":
+            // Someone's device list changed: forget it, the next send asks again.
+            for key in ["lid", "from"] {
+                if let user = (try? node.optionalJID(key)) ?? nil {
+                    let lid =
+                        user.server == .lid
+                        ? user.user : (try? await store.lid(forPhoneNumber: user.user)) ?? nil
+                    if let lid { deviceCache[lid] = nil }
+                }
+            }
+        case "w:gp2":
+            if let group = (try? node.optionalJID("from")) ?? nil { groupCache[group.user] = nil }
         default:
             break
         }

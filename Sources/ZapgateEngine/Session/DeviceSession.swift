@@ -45,6 +45,18 @@ public actor DeviceSession {
     var unuploadedPreKeys: [PreKeyRecord] = []
     /// 515 restarts in a row; a server that keeps asking gets the backoff too.
     var restartsInARow = 0
+    /// Whether Signal state is being read and written; sessions and sender keys are loaded,
+    /// changed and stored back, so only one message is encrypted or decrypted at a time.
+    var cryptoBusy = false
+    var cryptoWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Device lists by LID user, until a devices notification says they changed.
+    var deviceCache: [String: [JID]] = [:]
+    /// Group members (LID user JIDs) by group user, with when they were fetched.
+    var groupCache: [String: (members: [JID], fetched: ContinuousClock.Instant)] = [:]
+    /// Retry requests we sent, by message id.
+    var retriesAsked: [String: Int] = [:]
+    /// Retry requests we answered, by message id and device.
+    var retriesAnswered: [String: Int] = [:]
     /// The last `<media_conn>` answer, kept for its ttl.
     var mediaConnections = MediaConnectionCache()
 

@@ -1,10 +1,19 @@
+import Foundation
 import ZapgateSignal
 
 /// A ``DeviceStore`` in memory: survives a session's restart within one process, not the
-/// process itself.
+/// process itself. Sessions and sender keys are kept serialised, as a database holds them.
 public actor InMemoryDeviceStore: DeviceStore {
     private var credentials: DeviceCredentials?
     private var preKeys: [UInt32: PreKeyRecord] = [:]
+    private var sessions: [SignalAddress: Data] = [:]
+    private var identities: [SignalAddress: Data] = [:]
+    private var senderKeys: [SenderKeyName: Data] = [:]
+    private var lidByPhoneNumber: [String: String] = [:]
+    private var phoneNumberByLID: [String: String] = [:]
+    private var received: Set<String> = []
+    private var sent: [String: SentMessageRecord] = [:]
+    private var holders: [String: Set<String>] = [:]
 
     public init(credentials: DeviceCredentials? = nil) {
         self.credentials = credentials
@@ -17,9 +26,70 @@ public actor InMemoryDeviceStore: DeviceStore {
     public func wipe() {
         credentials = nil
         preKeys = [:]
+        sessions = [:]
+        identities = [:]
+        senderKeys = [:]
+        lidByPhoneNumber = [:]
+        phoneNumberByLID = [:]
+        received = []
+        sent = [:]
+        holders = [:]
     }
 
     public func loadPreKey(id: UInt32) -> PreKeyRecord? { preKeys[id] }
     public func storePreKey(_ record: PreKeyRecord) { preKeys[record.id] = record }
     public func removePreKey(id: UInt32) { preKeys[id] = nil }
+
+    public func loadSession(for address: SignalAddress) throws(SignalError) -> SessionRecord? {
+        guard let bytes = sessions[address] else { return nil }
+        return try SessionRecord(serialized: bytes)
+    }
+
+    public func storeSession(_ record: SessionRecord, for address: SignalAddress) {
+        sessions[address] = record.serialized()
+    }
+
+    public func deleteSession(for address: SignalAddress) { sessions[address] = nil }
+
+    /// Replaces a session's stored bytes as they are, for tests that corrupt one.
+    public func overwriteSessionBytes(_ bytes: Data, for address: SignalAddress) { sessions[address] = bytes }
+
+    /// The stored bytes of a session.
+    public func sessionBytes(for address: SignalAddress) -> Data? { sessions[address] }
+
+    public func loadSenderKey(for name: SenderKeyName) throws(SignalError) -> SenderKeyRecord? {
+        guard let bytes = senderKeys[name] else { return nil }
+        return try SenderKeyRecord(serialized: bytes)
+    }
+
+    public func storeSenderKey(_ record: SenderKeyRecord, for name: SenderKeyName) {
+        senderKeys[name] = record.serialized()
+    }
+
+    public func peerIdentity(for address: SignalAddress) -> Data? { identities[address] }
+
+    public func savePeerIdentity(_ identityKey: Data, for address: SignalAddress) -> Bool {
+        let old = identities.updateValue(identityKey, forKey: address)
+        return old != nil && old != identityKey
+    }
+
+    public func storeLIDMapping(lid: String, phoneNumber: String) {
+        lidByPhoneNumber[phoneNumber] = lid
+        phoneNumberByLID[lid] = phoneNumber
+    }
+
+    public func lid(forPhoneNumber phoneNumber: String) -> String? { lidByPhoneNumber[phoneNumber] }
+    public func phoneNumber(forLID lid: String) -> String? { phoneNumberByLID[lid] }
+
+    public func hasReceived(_ key: String) -> Bool { received.contains(key) }
+    public func markReceived(_ key: String) { received.insert(key) }
+
+    public func saveSentMessage(_ record: SentMessageRecord) { sent[record.id] = record }
+    public func sentMessage(id: String) -> SentMessageRecord? { sent[id] }
+
+    public func senderKeyHolders(group: String) -> Set<String> { holders[group] ?? [] }
+
+    public func addSenderKeyHolders(_ devices: [String], group: String) {
+        holders[group, default: []].formUnion(devices)
+    }
 }

@@ -73,8 +73,13 @@ extension SimulatorConnection {
                     "t": .string(String(Int(Date().timeIntervalSince1970))),
                     "lid": .jid(JID(user: lid, server: .lid)), "location": "sim",
                 ]))
-        // Nothing is queued for a device that has just logged in; say so, as Baileys waits for it.
-        await send(BinaryNode(tag: "ib", children: [BinaryNode(tag: "offline", attributes: ["count": "0"])]))
+        // What arrived while it was away, then the marker that ends the backlog (Baileys waits
+        // for it).
+        let backlog = await relay.flush(key, to: self)
+        await send(
+            BinaryNode(
+                tag: "ib",
+                children: [BinaryNode(tag: "offline", attributes: ["count": .string(String(backlog))])]))
         logger.debug("device logged in", metadata: ["device": "\(key.phoneNumber):\(record.id)"])
     }
 }

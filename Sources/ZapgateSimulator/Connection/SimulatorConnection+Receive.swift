@@ -14,8 +14,10 @@ extension SimulatorConnection {
             } else {
                 await answer(node)
             }
-        case "ack", "ib", "presence":
-            // Acks need no answer; ib carries client telemetry; presence has no audience yet.
+        case "message", "receipt", "ack":
+            await relayStanza(node)
+        case "ib", "presence":
+            // ib carries client telemetry; presence has no audience yet.
             break
         default:
             logger.debug("unhandled stanza from a companion", metadata: ["tag": "\(node.tag)"])
@@ -43,6 +45,8 @@ extension SimulatorConnection {
                 return
             }
             await answerLoggedIn(iq, key: key, xmlns: xmlns, type: type)
+        case ("usync", "get", _), ("encrypt", "get", "key"), ("w:g2", "get", _):
+            await answerMessagingQuery(iq, xmlns: xmlns)
         default:
             await send(iq.iqError(code: 501, text: "feature-not-implemented", from: true))
         }

@@ -19,6 +19,7 @@ actor SimulatorConnection {
 
     let connection: NoiseConnection
     let registry: SimulatorRegistry
+    let relay: SimulatorRelay
     let configuration: SimulatorConfiguration
     let logger: Logger
     var role: Role = .refused
@@ -41,11 +42,12 @@ actor SimulatorConnection {
     private let closingSink: AsyncStream<Void>.Continuation
 
     init(
-        connection: NoiseConnection, registry: SimulatorRegistry, configuration: SimulatorConfiguration,
-        logger: Logger
+        connection: NoiseConnection, registry: SimulatorRegistry, relay: SimulatorRelay,
+        configuration: SimulatorConfiguration, logger: Logger
     ) {
         self.connection = connection
         self.registry = registry
+        self.relay = relay
         self.configuration = configuration
         self.logger = logger
         (closing, closingSink) = AsyncStream.makeStream(of: Void.self)

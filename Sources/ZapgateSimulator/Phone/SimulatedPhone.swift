@@ -9,6 +9,7 @@ public struct SimulatedPhone: Sendable {
     /// The account's phone number (digits).
     public let phoneNumber: String
     let registry: SimulatorRegistry
+    let relay: SimulatorRelay
 
     /// The account's address, `number@s.whatsapp.net`.
     public var jid: JID { JID(user: phoneNumber, server: .phoneNumber) }
@@ -32,8 +33,10 @@ public struct SimulatedPhone: Sendable {
             await pending.connection.close()
             throw .linkFailed("the QR code's keys are not the ones the companion registered")
         }
-        return try await pending.connection.completeLink(
+        let device = try await pending.connection.completeLink(
             phoneNumber: phoneNumber, registration: pending.registration, advSecret: code.advSecret)
+        await relay.devicesChanged(phoneNumber, device: device.jid.device, added: true)
+        return device
     }
 
     /// Types a pairing code the companion showed after asking to link with this number.
@@ -53,8 +56,10 @@ public struct SimulatedPhone: Sendable {
         guard await registry.claim(pending.connection) else {
             throw .noPendingLink("the companion linked another way meanwhile")
         }
-        return try await pending.connection.completeLink(
+        let device = try await pending.connection.completeLink(
             phoneNumber: phoneNumber, registration: pending.registration, advSecret: advSecret)
+        await relay.devicesChanged(phoneNumber, device: device.jid.device, added: true)
+        return device
     }
 
     /// The companions linked to this account.
@@ -72,5 +77,6 @@ public struct SimulatedPhone: Sendable {
         if let connection = await registry.removeDevice(key) {
             await connection.end(with: .deviceRemoved)
         }
+        await relay.devicesChanged(phoneNumber, device: device.device, added: false)
     }
 }

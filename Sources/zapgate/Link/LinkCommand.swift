@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ZapgateEngine
+import ZapgateMessaging
 import ZapgateNoise
 import ZapgateQR
 
@@ -116,6 +117,14 @@ struct LinkCommand: AsyncParsableCommand {
             case .loggedOut(let reason):
                 Terminal.say("logged out: \(reason)")
                 failed = true
+            case .message(let message):
+                Terminal.say(
+                    "message \(message.id) from \(message.chat): \(message.message.text ?? "[\(message.kind)]")"
+                )
+            case .messageStatus(let update):
+                Terminal.say("\(update.ids.joined(separator: ",")): \(update.status)")
+            case .undecryptable(let report):
+                Terminal.say("could not decrypt \(report.id) from \(report.sender); asked again")
             }
         }
         await running.value

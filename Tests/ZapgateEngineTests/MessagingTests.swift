@@ -1,0 +1,136 @@
+import Foundation
+import SwiftProtobuf
+import Testing
+import ZapgateEngine
+import ZapgateMessaging
+import ZapgateProto
+import ZapgateSignal
+import ZapgateSimulator
+import ZapgateWire
+
+/// Two engines on two accounts, and the accounts' phones, talking through the simulator.
+@Suite(.serialized) struct MessagingTests {
+    @Test func textBothWaysWithReceiptsAndCopiesOnEveryDevice() async throws {
+        let harness = try await SimulatorHarness.started()
+        defer { Task { await harness.stop() } }
+        let alice = try await harness.linkEngine("15550002001")
+        let bob = try await harness.linkEngine("15550002002")
+        let alicePhone = try await harness.simulator.phone("15550002001")
+        let bobPhone = try await harness.simulator.phone("15550002002")
+
+        let sent = try await alice.session.send(.text("hello bob"), to: bob.account)
+        let received = try await bob.waitForMessages(1, "alice's text") { $0.id == sent.id }
+        #expect(received.first?.message.text == "hello bob")
+        #expect(received.first?.chat == alice.account)
+        #expect(received.first?.fromMe == false)
+        // Bob's phone got it too, and Alice's phone a device-sent copy.
+        try await waitForPhoneMessages(bobPhone, 1, "bob's phone copy") { $0.id == sent.id }
+        let copy = try await waitForPhoneMessages(alicePhone, 1, "alice's own copy") { $0.id == sent.id }
+        #expect(copy.first?.fromOwnDevice == true && copy.first?.message.text == "hello bob")
+        try await alice.waitForStatus(.delivered, of: sent.id)
+
+        // Bob answers with a quote and a mention; Alice reads it, Bob sees it read.
+        let reference = try #require(received.first?.reference)
+        let reply = try await bob.session.send(
+            .text("hi @15550002001", replyingTo: reference, mentioning: [alice.account]), to: alice.account)
+        let answer = try await alice.waitForMessages(1, "bob's reply") { $0.id == reply.id }
+        let context = answer.first?.message.extendedTextMessage.contextInfo
+        #expect(context?.stanzaID == sent.id)
+        #expect(context?.mentionedJid == [alice.account.description])
+        try await alice.session.markRead([reply.id], in: bob.account)
+        try await bob.waitForStatus(.read, of: reply.id)
+
+        // The phone plays the contact: it writes to Alice, whose engine gets it once.
+        let fromPhone = try await bobPhone.send(.text("from bob's phone"), to: alice.account)
+        try await alice.waitForMessages(1, "the phone's text") { $0.id == fromPhone }
+        // Bob's engine sees what its phone sent, as its own.
+        let own = try await bob.waitForMessages(1, "bob's own phone copy") { $0.id == fromPhone }
+        #expect(own.first?.fromMe == true && own.first?.chat == alice.account)
+        await alice.stop()
+        await bob.stop()
+    }
+
+    @Test func everyNonMediaKindArrivesAsSent() async throws {
+        let harness = try await SimulatorHarness.started()
+        defer { Task { await harness.stop() } }
+        let alice = try await harness.linkEngine("15550002011")
+        let bob = try await harness.linkEngine("15550002012")
+        let first = try await alice.session.send(.text("original"), to: bob.account)
+        let target = MessageReference(chat: bob.account, id: first.id, fromMe: true)
+        var unknown = WAMessage()
+        // A poll (field 49), which we do not model: it must arrive with its bytes intact.
+        unknown.unknownFields = try UnknownStorageProbe.field49()
+        let contents: [(WAMessage, MessageKind)] = [
+            (.location(latitude: 52.52, longitude: 13.405, name: "Berlin"), .location),
+            (
+                .contact(displayName: "Carol", vcard: "BEGIN:VCARD\nVERSION:3.0\nFN:Carol\nEND:VCARD"),
+                .contact
+            ),
+            (.reaction("👍", to: target), .reaction),
+            (.edit(target, newText: "edited"), .edit),
+            (.revoke(target), .revoke),
+            (unknown, .unknown),
+        ]
+        for (content, kind) in contents {
+            let sent = try await alice.session.send(content, to: bob.account)
+            let got = try await bob.waitForMessages(1, "\(kind)") { $0.id == sent.id }
+            #expect(got.first?.kind == kind)
+            #expect(got.first?.message == content)
+            #expect(got.first?.raw == (try content.serializedData()))
+        }
+        await alice.stop()
+        await bob.stop()
+    }
+
+    @Test func sendingToSomeoneNotOnWhatsAppOrAForeignGroupFailsClearly() async throws {
+        let harness = try await SimulatorHarness.started()
+        defer { Task { await harness.stop() } }
+        let alice = try await harness.linkEngine("15550002021")
+        await #expect(throws: EngineError.noSuchUser("15559999999@s.whatsapp.net")) {
+            try await alice.session.send(.text("anyone?"), to: JID(user: "15559999999", server: .phoneNumber))
+        }
+        let carol = try await harness.simulator.phone("15550002022")
+        let group = try await carol.createGroup(subject: "not alice's", members: [])
+        await #expect(throws: EngineError.notInGroup(group.description)) {
+            try await alice.session.send(.text("let me in"), to: group)
+        }
+        await alice.stop()
+    }
+
+    @Test func aCorruptedSessionIsRepairedThroughRetriesAndTheMessageArrivesOnce() async throws {
+        let harness = try await SimulatorHarness.started()
+        defer { Task { await harness.stop() } }
+        let alice = try await harness.linkEngine("15550002031")
+        let bob = try await harness.linkEngine("15550002032")
+        let first = try await alice.session.send(.text("one"), to: bob.account)
+        try await bob.waitForMessages(1, "first") { $0.id == first.id }
+        // Bob's session with Alice's engine is replaced by another valid one (with Bob's own
+        // phone): the next message fails its MAC until Alice starts over from Bob's keys.
+        let aliceDevice = try #require(await alice.session.account?.lid)
+        let bobPhoneLID = try #require(await bob.session.account?.lid).withoutDevice
+        _ = try await bob.session.send(.text("to make a second session"), to: alice.account)
+        let other = try #require(await bob.store.sessionBytes(for: bobPhoneLID.signalAddress))
+        await bob.store.overwriteSessionBytes(other, for: aliceDevice.signalAddress)
+
+        let second = try await alice.session.send(.text("two"), to: bob.account)
+        let got = try await bob.waitForMessages(1, "the retried message") { $0.id == second.id }
+        #expect(got.first?.message.text == "two")
+        _ = try await bob.log.first("an undecryptable report") { event in
+            if case .undecryptable(let report) = event { return report.id == second.id }
+            return false
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await bob.messages().filter { $0.id == second.id }.count == 1)
+        await alice.stop()
+        await bob.stop()
+    }
+}
+
+/// Unknown fields made by encoding a message with a field we do not model.
+enum UnknownStorageProbe {
+    static func field49() throws -> UnknownStorage {
+        // Field 49, wire type 2: a poll creation message with name "lunch?".
+        let bytes = Data([0x8A, 0x03, 0x08, 0x0A, 0x06]) + Data("lunch?".utf8)
+        return try WAMessage(serializedBytes: bytes).unknownFields
+    }
+}
