@@ -1,6 +1,9 @@
 """JSON-lines oracle for WhatsApp media encryption, written from the protocol facts
 (protocol.md §10) over `cryptography`'s HKDF, AES-CBC, PKCS#7 and HMAC. It shares no code
-with the Swift side and checks a download the way whatsmeow does.
+with the Swift side and checks a download the way whatsmeow does. A second path runs
+baileys-python's own key derivation and primitives (`baileys.whatsapp_keys`, `baileys.crypto`)
+for the kinds Baileys names; its `media` module needs aiohttp, which is not installed, so its
+four-line encrypt_media composition is repeated here.
 
 One request object per line on stdin, one reply per line on stdout; bytes are hex.
 Errors come back as {"error": "..."} and the process keeps serving.
@@ -11,6 +14,9 @@ Errors come back as {"error": "..."} and the process keeps serving.
                                                      file_length, token, token_unpadded}
   decrypt {kind, media_key, body, file_enc_sha256, file_sha256}
                                                  -> {plaintext} | {rejected: reason}
+  baileys_encrypt {kind, media_key, plaintext}   -> {body, file_sha256, file_enc_sha256}
+  baileys_decrypt {kind, media_key, body}        -> {plaintext} | {rejected: "mac"}
+                                                    (Baileys checks only the MAC)
 
 `kind` uses Zapgate's MediaKind names; the table below is the oracle's own. Rejection reasons,
 in the order they are checked: "short" (no room for a block and the MAC), "enc_sha256",
@@ -24,7 +30,7 @@ from cryptography.hazmat.primitives import hashes, padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from oracle_io import serve
+from oracle_io import register_baileys_package, serve
 
 MAC_LENGTH = 10
 
@@ -97,6 +103,42 @@ def decrypt(kind, media_key, body, file_enc_sha256, file_sha256):
     return {"plaintext": plaintext.hex()}
 
 
+# Zapgate's kind -> Baileys' media type name, for the kinds Baileys has.
+BAILEYS_TYPES = {
+    "image": "image",
+    "sticker": "sticker",
+    "video": "video",
+    "gif": "gif",
+    "audio": "audio",
+    "voiceNote": "ptt",
+    "document": "document",
+    "appState": "md-app-state",
+}
+
+
+def baileys_encrypt(kind, media_key, plaintext):
+    register_baileys_package()
+    from baileys.crypto import aes_encrypt_cbc, hmac_sign, sha256
+    from baileys.whatsapp_keys import derive_media_keys
+
+    keys = derive_media_keys(media_key, BAILEYS_TYPES[kind])
+    ciphertext = aes_encrypt_cbc(plaintext, keys.cipher_key, keys.iv)
+    body = ciphertext + hmac_sign(keys.iv + ciphertext, keys.mac_key)[:10]
+    return {"body": body.hex(), "file_sha256": sha256(plaintext).hex(), "file_enc_sha256": sha256(body).hex()}
+
+
+def baileys_decrypt(kind, media_key, body):
+    register_baileys_package()
+    from baileys.crypto import aes_decrypt_cbc, hmac_sign
+    from baileys.whatsapp_keys import derive_media_keys
+
+    keys = derive_media_keys(media_key, BAILEYS_TYPES[kind])
+    ciphertext, received = body[:-10], body[-10:]
+    if hmac_sign(keys.iv + ciphertext, keys.mac_key)[:10] != received:
+        return {"rejected": "mac"}
+    return {"plaintext": aes_decrypt_cbc(ciphertext, keys.cipher_key, keys.iv).hex()}
+
+
 def handle(request):
     op = request["op"]
     if op == "kinds":
@@ -108,6 +150,10 @@ def handle(request):
         return {"iv": iv.hex(), "cipher_key": cipher_key.hex(), "mac_key": mac_key.hex(), "ref_key": ref_key.hex()}
     if op == "encrypt":
         return encrypt(kind, media_key, bytes.fromhex(request["plaintext"]))
+    if op == "baileys_encrypt":
+        return baileys_encrypt(kind, media_key, bytes.fromhex(request["plaintext"]))
+    if op == "baileys_decrypt":
+        return baileys_decrypt(kind, media_key, bytes.fromhex(request["body"]))
     if op == "decrypt":
         return decrypt(
             kind,

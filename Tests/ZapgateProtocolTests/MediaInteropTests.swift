@@ -4,10 +4,10 @@ import ZapgateCrypto
 import ZapgateProtocol
 import ZapgateTestSupport
 
-/// Our media cipher against Oracles/media_oracle.py, an implementation over Python's
-/// `cryptography` written from the protocol facts: the kinds' info strings and upload types,
-/// the derived keys, bodies both ways at every kind and awkward sizes, and each way a body can
-/// be damaged.
+/// Our media cipher against Oracles/media_oracle.py: an implementation over Python's
+/// `cryptography` written from the protocol facts (the kinds' info strings and upload types,
+/// the derived keys, bodies both ways at every kind and awkward sizes, each way a body can be
+/// damaged), and baileys-python's own key derivation for the kinds Baileys names.
 @Suite("Interop: media encryption")
 struct MediaInteropTests {
     /// Empty, under a block, each side of a block boundary, and a few larger bodies.
@@ -74,6 +74,40 @@ struct MediaInteropTests {
             #expect(MediaEndpoint.token(for: fileEncSHA256) == theirs["token"] as? String)
             #expect(
                 MediaEndpoint.token(for: fileEncSHA256, padded: false) == theirs["token_unpadded"] as? String)
+        }
+    }
+
+    /// Baileys' names for the kinds it has.
+    static let baileysKinds: [MediaKind] = [
+        .image, .sticker, .video, .gif, .audio, .voiceNote, .document, .appState,
+    ]
+
+    @Test("baileys-python's key derivation and primitives give our bodies", arguments: baileysKinds)
+    func baileys(kind: MediaKind) throws {
+        let oracle = try OracleProcess(script: "media_oracle.py", environment: .signal)
+        var random = SeededGenerator(seed: 0xBA11 &+ UInt64(kind.rawValue.utf8.count))
+        for size in [0, 15, 16, 1000, 65_537] {
+            let plaintext = Self.bytes(size, &random)
+            let ours = try MediaCipher.encrypt(plaintext, kind: kind)
+            let theirs = try oracle.call([
+                "op": "baileys_encrypt", "kind": kind.rawValue, "media_key": ours.mediaKey.hex,
+                "plaintext": plaintext.hex,
+            ])
+            #expect(theirs["body"] as? String == ours.body.hex, "\(kind) \(size)")
+            #expect(theirs["file_enc_sha256"] as? String == ours.fileEncSHA256.hex)
+            #expect(theirs["file_sha256"] as? String == ours.fileSHA256.hex)
+            let opened = try oracle.call([
+                "op": "baileys_decrypt", "kind": kind.rawValue, "media_key": ours.mediaKey.hex,
+                "body": ours.body.hex,
+            ])
+            #expect(opened["plaintext"] as? String == plaintext.hex)
+            var damaged = ours.body
+            damaged[0] ^= 1
+            let refused = try oracle.call([
+                "op": "baileys_decrypt", "kind": kind.rawValue, "media_key": ours.mediaKey.hex,
+                "body": damaged.hex,
+            ])
+            #expect(refused["rejected"] as? String == "mac")
         }
     }
 
