@@ -203,7 +203,7 @@ let package = Package(
             name: "ZapgateEngineTests",
             dependencies: [
                 "ZapgateEngine", "ZapgateSimulator", "ZapgateNoise", "ZapgateWire", "ZapgateCrypto",
-                "ZapgateMessaging", "ZapgateProto", "ZapgateSignal", "ZapgateTestSupport", "ZapgateProtocol",
+                "ZapgateMessaging", "ZapgateProto", "ZapgateProtocol", "ZapgateSignal", "ZapgateTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

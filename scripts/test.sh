@@ -10,11 +10,11 @@ swift build --build-tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # Our tests use Swift Testing; XCTest's own summary ("Executed 0 tests") is printed beside it.
-# The load test (200 devices linking at once) runs on its own afterwards, so that its load does
-# not stretch the other suites' timeouts.
-load_test=ConcurrentLinkingTests
+# The load tests (200 devices linking at once; 10,000 messages across receiver restarts) run on
+# their own afterwards, so that their load does not stretch the other suites' timeouts.
+load_tests="ConcurrentLinkingTests|MessageVolumeTests"
 passed=0
-for run in "--skip $load_test" "--filter $load_test"; do
+for run in "--skip $load_tests" "--filter ConcurrentLinkingTests" "--filter MessageVolumeTests"; do
     # shellcheck disable=SC2086 # the option and its value are two words on purpose
     swift test --skip-build $run 2>&1 | tee "$log"
     count=$(sed -n 's/.*Test run with \([0-9][0-9]*\) tests\{0,1\} .* passed after.*/\1/p' "$log" | tail -n 1)

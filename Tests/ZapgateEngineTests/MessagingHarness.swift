@@ -71,6 +71,11 @@ extension SimulatorHarness {
     /// Starts an engine again from its store (a restart) and waits until it is connected.
     func restart(_ engine: LinkedEngine) async throws -> LinkedEngine {
         await engine.stop()
+        return try await restartFromStore(engine)
+    }
+
+    /// Starts a stopped engine again from its store and waits until it is connected.
+    func restartFromStore(_ engine: LinkedEngine) async throws -> LinkedEngine {
         let running = startSession(store: engine.store)
         _ = try await running.log.first("connected again", where: \.isConnected)
         return LinkedEngine(

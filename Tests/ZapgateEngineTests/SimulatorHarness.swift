@@ -63,6 +63,8 @@ final class SimulatorHarness: Sendable {
             reconnectMaximumDelay: .milliseconds(400),
             iqTimeout: .seconds(10)
         )
+        // The simulator's media server speaks plain HTTP on 127.0.0.1.
+        configuration.media.scheme = "http"
         if !fastKeepalive {
             let defaults = DeviceSessionConfiguration()
             configuration.keepaliveInterval = defaults.keepaliveInterval
