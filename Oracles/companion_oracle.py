@@ -20,9 +20,18 @@ so our simulator's pairing and login can be judged by an independent client.
   A wss:// URL is dialled over TLS with the certificate and the host name both verified: against
   only the CA certificates in --ca-file when it is given (a test's self-signed certificate),
   otherwise against the system's default trust store. --ca-file with a ws:// URL is refused.
+  --commands (link and login) turns the oracle into a messaging client once it is logged in
+  (companion_messaging.py): messages and receipts are handled from <success> on, and after
+  "done" it reads one JSON command per line on stdin, one at a time, until stdin closes (then it
+  exits with status 0; --linger is not used):
+      {"cmd": "send", "to": "PN@s.whatsapp.net" | "LID@lid", "text": T [, "id": ID] [, "ref": R]}
+      {"cmd": "send_group", "to": "GROUP@g.us", "text": T [, "id": ID] [, "ref": R]}
+  each answered with "sent" once the server acked the message, or "command_failed"; "ref" is
+  echoed in the answer. Uploaded one-time prekeys keep their private halves in --state.
   selftest
       No network: checks the pieces above against each other and against `cryptography`
-      (pairing-code wrapping, X25519, ADV verification, node encodings, ClientPayload layout).
+      (pairing-code wrapping, X25519, ADV verification, node encodings, ClientPayload layout),
+      and the messaging pieces (padding, message fields, axolotl sessions from our own keys).
 
 Output is one JSON object per line on stdout:
   {"event": "qr", "qr": "https://wa.me/settings/linked_devices#ref,noise,identity,adv,1"}
@@ -32,6 +41,19 @@ Output is one JSON object per line on stdout:
   {"event": "connected", "lid", "t"}
   {"event": "prekey_count", "stage": "before"|"after", "count": N}
   {"event": "done", "prekey_count_before": N, "prekey_count_after": N}
+  with --commands:
+  {"event": "sent", "id", "to" (the LID or group), "chat", "devices", "pkmsg" (devices sent a
+     prekey message), "new_sessions", "t" [, "members"]}
+  {"event": "command_failed", "cmd", "reason" [, ...]}     (ack-error with "code", ack-timeout,
+     no-such-user, no-lid, no-bundle, iq-error …; the oracle keeps running)
+  {"event": "message", "id", "from", "chat", "sender", "sender_pn", "participant_pn", "group",
+     "from_me", "type", "offline", "t", "enc" (types), "device_identity", "sender_key", "text",
+     "fields" ({number: [values, bytes as hex]}), "raw" (the unpadded Message, hex), "failures"}
+     once per message (a redelivery is receipted again, not reported again)
+  {"event": "receipt", "ids", "from", "participant", "recipient", "type"}
+  {"event": "decrypt_failed", "id", "from", "sender", "count", "failures"}   (a retry receipt
+     was sent)
+  {"event": "message_error" | "handler_error" | "bundle_error", ...}
   {"event": "error", "reason": "..."}                      (then exit status 1)
      reason "failure" carries the <failure> reason as "code" (a refused login: 401 when the
      device was removed); reason "stream-error" carries "code" and the <conflict> "type" as
@@ -53,6 +75,7 @@ import os
 import ssl
 import stat
 import sys
+import threading
 import time
 from urllib.parse import urlparse
 
@@ -68,6 +91,7 @@ import axolotl_curve25519 as curve
 from noise_oracle import (ORIGIN, exit_when_stdin_closes, WA_HEADER, CertError, FrameReader, clamp, client_finish,
                           client_hello, emit, field_bytes, field_varint, frame, keypair, last,
                           new_handshake, parse_message, public_of, sign, verify, verify_chain)
+from companion_messaging import Messenger, selftest_checks as messaging_checks
 from wa_node import (SERVER_JID, child, children, decode_payload, describe, encode_payload,
                      is_jid, node, path)
 
@@ -125,6 +149,7 @@ class DeviceKeys:
         self.signed_prekey_private = new_private()
         self.signed_prekey_signature = sign(self.identity_private, bytes([DJB_TYPE]) + self.signed_prekey_public)
         self.next_prekey_id = 1
+        self.prekeys = {}  # one-time prekeys uploaded and not yet used: id (text) -> private hex
         self.jid = None
         self.lid = None
         self.platform = None
@@ -151,6 +176,7 @@ class DeviceKeys:
             "signed_prekey": {"id": self.signed_prekey_id, "private": self.signed_prekey_private.hex(),
                               "signature": self.signed_prekey_signature.hex()},
             "next_prekey_id": self.next_prekey_id,
+            "prekeys": self.prekeys,
             "jid": self.jid,
             "lid": self.lid,
             "platform": self.platform,
@@ -168,6 +194,7 @@ class DeviceKeys:
         keys.signed_prekey_private = bytes.fromhex(data["signed_prekey"]["private"])
         keys.signed_prekey_signature = bytes.fromhex(data["signed_prekey"]["signature"])
         keys.next_prekey_id = data["next_prekey_id"]
+        keys.prekeys = dict(data.get("prekeys") or {})
         keys.jid = data.get("jid")
         keys.lid = data.get("lid")
         keys.platform = data.get("platform")
@@ -375,6 +402,9 @@ class Session:
         self.send_lock = asyncio.Lock()
         self.pending = {}
         self.incoming = asyncio.Queue()
+        # Stanzas handed to another layer instead of being answered here (the messenger takes
+        # message, receipt and ack once --commands is given).
+        self.stanza_handlers = {}
         self.id_prefix = "%d.%d-" % (os.urandom(1)[0], os.urandom(1)[0])
         self.id_counter = 0
         self.task = asyncio.create_task(self.read_loop())
@@ -388,12 +418,13 @@ class Session:
         async with self.send_lock:
             await self.ws.send(frame(self.send_cipher.encrypt_with_ad(b"", encode_payload(item))))
 
-    async def request(self, xmlns, iq_type, content=None, what=None):
-        """Sends an IQ to the server and returns its result; type="error" or silence fails."""
+    async def request(self, xmlns, iq_type, content=None, what=None, to=SERVER_JID):
+        """Sends an IQ (to the server unless `to` says otherwise) and returns its result;
+        type="error" or silence fails."""
         iq_id = self.next_id()
         waiter = asyncio.get_running_loop().create_future()
         self.pending[iq_id] = waiter
-        await self.send(node("iq", {"id": iq_id, "xmlns": xmlns, "type": iq_type, "to": SERVER_JID}, content))
+        await self.send(node("iq", {"id": iq_id, "xmlns": xmlns, "type": iq_type, "to": to}, content))
         what = what or "%s/%s" % (xmlns, iq_type)
         try:
             response = await asyncio.wait_for(waiter, IQ_TIMEOUT)
@@ -434,6 +465,16 @@ class Session:
                 waiter.set_result(item)
             else:
                 log("unmatched response %s" % describe(item))
+            return
+        handler = self.stanza_handlers.get(item.tag)
+        if handler is not None:
+            try:
+                await handler(item)
+            except ConnectionClosed:
+                raise
+            except Exception as error:  # a handler's bug must not end the read loop
+                log("handler for <%s> failed: %s: %s" % (item.tag, type(error).__name__, error))
+                emit({"event": "handler_error", "tag": item.tag, "reason": "%s: %s" % (type(error).__name__, error)})
             return
         if item.tag == "iq":
             first = children(item)[0].tag if children(item) else None
@@ -684,6 +725,8 @@ async def link(args, keys):
 async def login(args, keys):
     root_public = bytes.fromhex(args.root_public)
     session = await open_session(args.url, root_public, keys, login_payload(keys), args.ca_file)
+    # Installed before <success>: messages held for us while offline come right after it.
+    messenger = Messenger(session, keys, lambda: keys.save(args.state)) if args.commands else None
     success = await session.expect("success", lambda n: n.tag == "success", IQ_TIMEOUT)
     lid = success.attrs.get("lid")
     t = success.attrs.get("t")
@@ -712,7 +755,9 @@ async def login(args, keys):
     if child(digest, "digest") is None:
         raise OracleFailure("digest result has no <digest> child", node=describe(digest))
     emit({"event": "done", "prekey_count_before": before, "prekey_count_after": after})
-    if args.linger > 0:
+    if messenger is not None:
+        await serve_commands(session, messenger)
+    elif args.linger > 0:
         try:
             # Nothing is accepted: only the deadline ends this quietly.
             await session.expect("the end of --linger", lambda item: False, args.linger)
@@ -722,13 +767,62 @@ async def login(args, keys):
     await session.close()
 
 
+async def serve_commands(session, messenger):
+    """Runs the JSON commands read from stdin, one at a time, until stdin closes; messages and
+    receipts keep arriving meanwhile. A stream error, <failure> or close ends the run."""
+    watch = asyncio.ensure_future(session.expect("the end of the commands", lambda item: False, 10 ** 9))
+    try:
+        while True:
+            line = asyncio.ensure_future(COMMANDS.get())
+            await asyncio.wait({line, watch}, return_when=asyncio.FIRST_COMPLETED)
+            if not line.done():
+                line.cancel()
+                watch.result()  # raises the OracleFailure that ended the connection
+            text = line.result()
+            if text is None:
+                break
+            try:
+                command = json.loads(text)
+                if not isinstance(command, dict):
+                    raise ValueError("a command is a JSON object")
+            except ValueError as error:
+                emit({"event": "command_failed", "reason": "bad-json", "detail": str(error)})
+                continue
+            await messenger.run_command(command)
+    finally:
+        watch.cancel()
+
+
+# Lines from stdin once --commands is given; None when stdin closes.
+COMMANDS = None
+
+
+def start_command_reader(loop):
+    """A thread feeding stdin's lines to COMMANDS. When stdin closes the oracle stops: at once
+    from the command loop, and within a few seconds whatever it was doing."""
+    global COMMANDS
+    COMMANDS = asyncio.Queue()
+
+    def read():
+        for line in sys.stdin:
+            if line.strip():
+                loop.call_soon_threadsafe(COMMANDS.put_nowait, line)
+        loop.call_soon_threadsafe(COMMANDS.put_nowait, None)
+        time.sleep(5)
+        os._exit(0)
+
+    threading.Thread(target=read, daemon=True).start()
+
+
 def prekey_upload(keys, count):
     """The encrypt/set children (protocol.md §6): ids 3 bytes BE, registration id 4 bytes BE."""
     prekeys = []
     for key_id in range(keys.next_prekey_id, keys.next_prekey_id + count):
+        private = new_private()
+        keys.prekeys[str(key_id)] = private.hex()  # kept: a pkmsg built on it must open later
         prekeys.append(node("key", None, [
             node("id", content=key_id.to_bytes(3, "big")),
-            node("value", content=public_of(new_private())),
+            node("value", content=public_of(private)),
         ]))
     keys.next_prekey_id += count
     return [
@@ -745,6 +839,8 @@ def prekey_upload(keys, count):
 
 
 async def run(args):
+    if args.commands:
+        start_command_reader(asyncio.get_running_loop())
     if args.role == "link":
         keys = DeviceKeys()
         await link(args, keys)
@@ -873,7 +969,15 @@ def selftest():
 
     # State survives a save and load.
     keys.lid, keys.account = "99:3@lid", account
+    keys.prekeys = {"5": new_private().hex()}
     check("state round-trips", DeviceKeys.from_json(json.loads(json.dumps(keys.to_json()))).to_json() == keys.to_json())
+    upload_keys = DeviceKeys()
+    prekey_upload(upload_keys, 2)
+    check("uploaded prekeys keep their private halves", sorted(upload_keys.prekeys) == ["1", "2"])
+
+    # Messaging: padding, the message fields, and pairwise and sender-key sessions between two
+    # companions' own keys through python-axolotl.
+    messaging_checks(check, DeviceKeys)
     return {"ok": True, "checks": checks}
 
 
@@ -905,6 +1009,8 @@ def main():
                          help="seconds to stay connected after the after-login sequence")
         sub.add_argument("--ca-file", metavar="PEM",
                          help="for wss://, trust only the CA certificates in this PEM file")
+        sub.add_argument("--commands", action="store_true",
+                         help="after login, send and receive messages, taking JSON commands from stdin")
         if role == "link":
             sub.add_argument("--pair-phone")
     roles.add_parser("selftest")
@@ -918,7 +1024,8 @@ def main():
             os._exit(1)
         os._exit(0)
 
-    exit_when_owned_by_a_pipe()
+    if not args.commands:
+        exit_when_owned_by_a_pipe()  # with --commands, stdin is read by the command reader
     status = 0
     try:
         asyncio.run(run(args))
