@@ -257,12 +257,8 @@ import ZapgateWire
                 message.string("group") == group.description && message.string("chat") == group.description)
             #expect(message.string("sender") == engineDevice.description)
             let participantPN = message.string("participant_pn").flatMap { JID($0) }
-            #expect(participantPN?.withoutDevice == pair.engine.account)
-            withKnownIssue(
-                "the simulator's group participant_pn names the device; sender_pn and Baileys do not"
-            ) {
-                #expect(participantPN == pair.engine.account)
-            }
+            // Like sender_pn, the alternate id names the person, not the device.
+            #expect(participantPN == pair.engine.account)
             #expect(message.strings("enc").contains("skmsg"))
             // The engine hands out its sender key once; the second message is skmsg alone.
             #expect(message.bool("sender_key") == (round == 0), "\(message)")

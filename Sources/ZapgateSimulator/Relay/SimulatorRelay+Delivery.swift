@@ -114,7 +114,7 @@ extension SimulatorRelay {
             var attributes = Self.baseAttributes(of: node, id: id)
             attributes["from"] = .jid(group.jid)
             attributes["participant"] = .jid(senderLID)
-            attributes["participant_pn"] = .jid(senderPN)
+            attributes["participant_pn"] = .jid(senderPN.withoutDevice)
             attributes["addressing_mode"] = "lid"
             deliveries.append(
                 (
