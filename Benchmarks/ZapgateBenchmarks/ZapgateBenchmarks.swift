@@ -3,7 +3,9 @@ import Foundation
 /// Measures the protocol layers' hot paths and prints a Markdown table for BENCHMARKS.md.
 ///
 /// Run in release mode: `swift run -c release ZapgateBenchmarks` for the protocol layers,
-/// `… ZapgateBenchmarks linking [N]` for logging in N stored devices (default 1,000).
+/// `… ZapgateBenchmarks linking [N]` for logging in N stored devices (default 1,000),
+/// `… ZapgateBenchmarks media` for media encryption and decryption throughput,
+/// `… ZapgateBenchmarks messaging [N]` for messages per second between two engines.
 @main
 struct ZapgateBenchmarks {
     static func main() async throws {
@@ -12,6 +14,13 @@ struct ZapgateBenchmarks {
         case "linking":
             try await LinkingBenchmark.run(
                 deviceCount: arguments.dropFirst().first.flatMap { Int($0) } ?? 1000)
+        case "messaging":
+            try await MessagingBenchmark.run(count: arguments.dropFirst().first.flatMap { Int($0) } ?? 2000)
+        case "media":
+            let results = try MediaBenchmarks.run()
+            print("| benchmark | ops/s | MB/s |")
+            print("|---|---:|---:|")
+            for result in results { print(result.row) }
         case "engine-child":
             guard let file = arguments.dropFirst().first else { throw BenchmarkError.notLinked }
             try await EngineChild.run(file: file)
