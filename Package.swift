@@ -155,7 +155,7 @@ let package = Package(
             name: "ZapgateBenchmarks",
             dependencies: [
                 "ZapgateCrypto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal", "ZapgateEngine",
-                "ZapgateSimulator", "ZapgateProtocol",
+                "ZapgateSimulator", "ZapgateProtocol", "ZapgateMessaging", "ZapgateProto",
             ],
             path: "Benchmarks/ZapgateBenchmarks"
         ),

@@ -11,22 +11,9 @@ import ZapgateSimulator
 /// engine, so its resident-memory growth is the engine's alone.
 enum LinkingBenchmark {
     static func run(deviceCount: Int) async throws {
-        let simulator = try Simulator()
-        let (listening, signal) = AsyncStream.makeStream(of: Int.self)
-        let server = Task {
-            try await simulator.run { port in
-                signal.yield(port)
-                signal.finish()
-            }
-        }
-        defer { server.cancel() }
-        var ports = listening.makeAsyncIterator()
-        guard let port = await ports.next() else { throw BenchmarkError.simulatorDidNotStart }
-        let url = "ws://127.0.0.1:\(port)/ws/chat"
-        var verifier = NoiseCertificateVerifier()
-        verifier.trustedRootKey = simulator.rootPublicKey
-        let configuration = DeviceSessionConfiguration(
-            noise: .init(url: url, origin: nil, verifier: verifier))
+        let running = try await BenchmarkSimulator.start()
+        defer { running.server.cancel() }
+        let (simulator, url, configuration) = (running.simulator, running.url, running.configuration)
 
         let setupStart = ContinuousClock.now
         var stored: [StoredDevices.Device] = []
