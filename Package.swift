@@ -191,6 +191,10 @@ let package = Package(
             name: "ZapgateProtocolTests",
             dependencies: ["ZapgateProtocol", "ZapgateCrypto", "ZapgateWire", "ZapgateTestSupport"]
         ),
+        .testTarget(
+            name: "ZapgateMessagingTests",
+            dependencies: ["ZapgateMessaging", "ZapgateSignal", "ZapgateCrypto", "ZapgateProto", "ZapgateWire"]
+        ),
         .testTarget(name: "ZapgateQRTests", dependencies: ["ZapgateQR", "ZapgateTestSupport"]),
         .testTarget(
             name: "ZapgateSimulatorTests",
