@@ -98,6 +98,31 @@ import ZapgateWire
         await alice.stop()
     }
 
+    @Test func aNewlyLinkedDeviceOfAContactGetsTheNextMessage() async throws {
+        let harness = try await SimulatorHarness.started()
+        defer { Task { await harness.stop() } }
+        let alice = try await harness.linkEngine("15550002051")
+        let bob = try await harness.linkEngine("15550002052")
+        let first = try await alice.session.send(.text("before"), to: bob.account)
+        try await bob.waitForMessages(1, "before") { $0.id == first.id }
+        // Bob links a second engine; Alice's cached device list must learn of it.
+        let bobLaptop = try await harness.linkEngine("15550002052")
+        try await Task.sleep(for: .milliseconds(200))
+        let second = try await alice.session.send(.text("after"), to: bob.account)
+        try await bob.waitForMessages(1, "after, on the first engine") { $0.id == second.id }
+        let onLaptop = try await bobLaptop.waitForMessages(1, "after, on the new engine") {
+            $0.id == second.id
+        }
+        #expect(onLaptop.first?.message.text == "after")
+        // Bob's new engine also sees what his first engine sends, as its own.
+        let third = try await bob.session.send(.text("from bob"), to: alice.account)
+        let own = try await bobLaptop.waitForMessages(1, "bob's own copy") { $0.id == third.id }
+        #expect(own.first?.fromMe == true && own.first?.chat == alice.account)
+        await alice.stop()
+        await bob.stop()
+        await bobLaptop.stop()
+    }
+
     @Test func aCorruptedSessionIsRepairedThroughRetriesAndTheMessageArrivesOnce() async throws {
         let harness = try await SimulatorHarness.started()
         defer { Task { await harness.stop() } }

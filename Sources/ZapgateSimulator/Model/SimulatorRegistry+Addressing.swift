@@ -47,8 +47,3 @@ extension SimulatorRegistry {
         return ((id, publicKey), account.devices[index].preKeys.count)
     }
 }
-
-extension SimulatorRegistry {
-    /// Every logged-in companion's connection.
-    func onlineConnections() -> [SimulatorConnection] { Array(online.values) }
-}

@@ -17,9 +17,11 @@ extension SimulatorRelay {
             }
             deliveries = await groupDeliveries(node, id: id, group: group, sender: sender)
         } else {
-            guard await registry.account(named: to) != nil else {
+            guard let recipient = await registry.account(named: to) else {
                 return Self.messageAck(id: id, to: to, error: 404)
             }
+            contacts[sender.phoneNumber, default: []].insert(recipient.phoneNumber)
+            contacts[recipient.phoneNumber, default: []].insert(sender.phoneNumber)
             deliveries = await directDeliveries(node, id: id, to: to, sender: sender)
         }
         for (target, delivery) in deliveries {

@@ -86,8 +86,8 @@ extension SimulatorRelay {
                 children: members))
     }
 
-    /// Tells every online companion that `phoneNumber`'s device list changed, so cached device
-    /// lists are dropped.
+    /// Tells the online companions that may have `phoneNumber`'s device list cached (its own,
+    /// its contacts', its groups' members') that the list changed.
     func devicesChanged(_ phoneNumber: String, device: UInt16, added: Bool) async {
         guard let account = await registry.account(named: JID(user: phoneNumber, server: .phoneNumber)) else {
             return
@@ -107,7 +107,16 @@ extension SimulatorRelay {
                 "id": .string(UUID().uuidString), "t": .string(String(Int(Date().timeIntervalSince1970))),
             ],
             children: [change])
-        for connection in await registry.onlineConnections() { await connection.send(notification) }
+        var audience = contacts[phoneNumber] ?? []
+        audience.insert(phoneNumber)
+        for group in groups.values where group.participants.contains(phoneNumber) {
+            audience.formUnion(group.participants)
+        }
+        for number in audience {
+            for key in await registry.deviceKeys(of: number) where key.device != 0 && key.device != device {
+                await registry.connection(for: key)?.send(notification)
+            }
+        }
     }
 }
 

@@ -19,6 +19,9 @@ actor SimulatorRelay {
     /// Companions being sent their backlog at login; new deliveries wait behind it.
     var flushing: Set<DeviceKey> = []
     var groups: [String: SimulatedGroup] = [:]
+    /// Who has written to whom (phone numbers, both directions): they hear of each other's
+    /// device changes, as contacts do.
+    var contacts: [String: Set<String>] = [:]
     private var phones: [String: PhoneDevice] = [:]
 
     /// More than this many unacknowledged stanzas for one device and the oldest are dropped
