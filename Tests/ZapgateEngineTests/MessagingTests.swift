@@ -190,6 +190,11 @@ enum UnknownStorageProbe {
                 #expect(received.kind == kind)
                 let reference = try #require(received.message.mediaReference)
                 #expect(try await to.session.download(reference) == bytes)
+                if kind == .voiceNote {
+                    // Listening to a voice note tells the sender it was played.
+                    try await to.session.markPlayed([sent.id], in: received.chat)
+                    try await from.waitForStatus(.played, of: sent.id)
+                }
             }
         }
         await alice.stop()
