@@ -185,6 +185,108 @@ struct SimCommandTests {
         try await Self.quit(sim)
     }
 
+    /// Repeats `command` until one of its answer lines satisfies `matching`: what a phone
+    /// received arrives a little after the command that caused it.
+    static func poll(
+        _ sim: ZapgateCommandProcess, _ command: String, for what: String, attempts: Int = 20,
+        _ matching: @escaping (String) -> Bool
+    ) async throws -> String {
+        for _ in 1..<attempts {
+            try sim.send(command)
+            if let line = try? await sim.line(waitingFor: what, timeout: .milliseconds(500), matching) {
+                return line
+            }
+        }
+        try sim.send(command)
+        return try await sim.line(waitingFor: what, timeout: .seconds(5), matching)
+    }
+
+    /// The id in the sim's answer to `send`: `sent <id> to <chat>`.
+    static func sentID(by sim: ZapgateCommandProcess) async throws -> String {
+        let line = try await sim.line(waitingFor: "\"sent …\" or an error") {
+            $0.hasPrefix("sent ") || $0.hasPrefix("error: ")
+        }
+        let words = line.split(separator: " ")
+        try #require(words.count == 4 && words[0] == "sent" && words[2] == "to", "\(line)")
+        return String(words[1])
+    }
+
+    @Test("the phone plays contacts: texts and a group to zapgate link, inbox and receipts on stdin")
+    func phoneMessagesLinkedCompanion() async throws {
+        let (sim, rootPublicKey, url) = try await Self.startSimulator(["--ephemeral"])
+        defer { sim.stop() }
+        let link = try ZapgateCommandProcess(["link", "--url", url, "--root-public-key", rootPublicKey])
+        defer { link.stop() }
+        try sim.send("scan \(Self.phoneNumber) \(try await link.value(after: "qr: "))")
+        let device = try await Self.linked(by: sim)
+        _ = try await link.line(waitingFor: "connected") { $0 == "connected" }
+        let (alice, bob, carol) = ("15550001111", "15550002222", "15550003333")
+
+        // A contact texts the linked account: the companion prints it, and delivers it back.
+        try sim.send("send \(alice) +\(Self.phoneNumber) hello from the phone  \"quoted\"")
+        let first = try await Self.sentID(by: sim)
+        let shown = try await link.line(waitingFor: "the text") { $0.hasPrefix("message \(first) ") }
+        #expect(shown == "message \(first) from \(alice)@s.whatsapp.net: hello from the phone  \"quoted\"")
+        let receipt = try await Self.poll(sim, "receipts \(alice)", for: "the companion's receipt") {
+            $0.hasPrefix("delivered  \(first)  from \(device.lid) ")
+        }
+        #expect(receipt == "delivered  \(first)  from \(device.lid) (\(Self.phoneNumber))")
+
+        // Contact to contact: it lands in the other phone's inbox, named by LID and number.
+        try sim.send("send \(bob) \(Self.phoneNumber) bob here")
+        _ = try await Self.sentID(by: sim)
+        try sim.send("send \(alice) \(bob) hi bob")
+        let toBob = try await Self.sentID(by: sim)
+        let inboxLine = try await Self.poll(sim, "inbox \(bob)", for: "alice's text in bob's inbox") {
+            $0.hasPrefix("\(toBob)  ")
+        }
+        let fields = inboxLine.components(separatedBy: "  ")
+        #expect(fields.count == 5, "\(inboxLine)")
+        #expect(fields.dropFirst().first?.hasPrefix("chat ") == true, "\(inboxLine)")
+        #expect(fields.dropFirst(2).first?.hasSuffix("@lid (\(alice))") == true, "\(inboxLine)")
+        #expect(Array(fields.suffix(2)) == ["text", "\"hi bob\""], "\(inboxLine)")
+
+        // A group made on the phone: a group text reaches the companion.
+        try sim.send("group \(alice) \"Weekend plans\" \(Self.phoneNumber) \(bob)")
+        let created = try await sim.line(waitingFor: "the new group") {
+            $0.hasPrefix("created group ") || $0.hasPrefix("error: ")
+        }
+        let createdWords = created.split(separator: " ")
+        try #require(createdWords.count == 5 && createdWords[1] == "group", "\(created)")
+        let group = try JID(parsing: String(createdWords[2]))
+        #expect(group.isGroup && created.hasSuffix("(3 members)"), "\(created)")
+        try sim.send("send \(alice) \(group) hello group")
+        let groupText = try await Self.sentID(by: sim)
+        let groupShown = try await link.line(waitingFor: "the group text") {
+            $0.hasPrefix("message \(groupText) ")
+        }
+        #expect(groupShown == "message \(groupText) from \(group): hello group")
+
+        // Only members send to it or add to it; an added member can.
+        try sim.send("send \(carol) \(group) let me in")
+        let outsider = try await sim.line(waitingFor: "the outsider's error") { $0.hasPrefix("error: ") }
+        #expect(outsider == "error: invalid input: \(carol) is not a member of \(group)")
+        try sim.send("add \(group) \(carol) \(bob)")
+        let notMember = try await sim.line(waitingFor: "the add error") { $0.hasPrefix("error: ") }
+        #expect(notMember == "error: invalid input: \(carol) is not a member of \(group)")
+        try sim.send("add \(group) \(bob) \(carol)")
+        let unknown = try await sim.line(waitingFor: "the unknown member") { $0.hasPrefix("error: ") }
+        #expect(unknown.hasPrefix("error: unknown account \(carol) "), "\(unknown)")
+        try sim.send("send \(carol) \(Self.phoneNumber) carol here")
+        _ = try await Self.sentID(by: sim)
+        try sim.send("add \(group) \(bob) \(carol)")
+        _ = try await sim.line(waitingFor: "the added member") {
+            $0 == "added \(carol) to \(group) (4 members)"
+        }
+        try sim.send("send \(carol) \(group) thanks")
+        let fromCarol = try await Self.sentID(by: sim)
+        _ = try await link.line(waitingFor: "carol's group text") {
+            $0 == "message \(fromCarol) from \(group): thanks"
+        }
+
+        try await Self.quit(sim)
+    }
+
     @Test("bad lines get a one-line error; at the end of stdin the sim keeps serving until SIGINT")
     func badInputEndOfInputAndInterrupt() async throws {
         let (sim, _, _) = try await Self.startSimulator(["--ephemeral"])
@@ -200,6 +302,40 @@ struct SimCommandTests {
             try sim.send(line)
             _ = try await sim.line(waitingFor: "an error for \"\(line)\"") { $0.hasPrefix("error: ") }
         }
+        // Messaging lines: each error says what is wrong, and none makes an account (the scan
+        // and code lines above did make 15550001111's).
+        let badMessaging: [(line: String, error: String)] = [
+            ("send 15550004444", "usage: send <phone> <to> <text…>"),
+            ("send 15550004444 15550002222", "the text is missing"),
+            ("send 15550004444 15550002222   ", "the text is missing"),
+            ("send abc 15550002222 hi", "abc is not a phone number"),
+            (
+                "send 15550004444 someone@example.invalid hi",
+                "someone@example.invalid is not a phone number or"
+            ),
+            ("send 15550004444 15550002222:2@s.whatsapp.net hi", "is a device's JID; give the person's"),
+            ("send 15550004444 15550002222 hi", "unknown account 15550002222"),
+            ("send 15550004444 120363000000000001@g.us hi", "unknown group 120363000000000001@g.us"),
+            ("group 15550004444 subject", "usage: group <phone> <subject> <member>…"),
+            ("group 15550004444 \"never closed 15550002222", "closing \" is missing"),
+            ("group 15550004444 \"  \" 15550002222", "the group subject is empty"),
+            ("group 15550004444 subject 120363000000000001@g.us", "is a group, not a person"),
+            ("group 15550004444 subject 15550002222", "unknown account 15550002222"),
+            ("add 15550004444@s.whatsapp.net 15550004444 15550002222", "is not a group's JID"),
+            ("add 120363000000000001@g.us 15550004444 15550002222", "unknown group 120363000000000001@g.us"),
+            ("inbox", "usage: inbox <phone>"),
+            ("inbox 15550004444", "unknown account 15550004444"),
+            ("receipts 15550002222", "unknown account 15550002222"),
+        ]
+        for (line, error) in badMessaging {
+            try sim.send(line)
+            let answer = try await sim.line(waitingFor: "an error for \"\(line)\"") { !$0.isEmpty }
+            #expect(answer.hasPrefix("error: ") && answer.contains(error), "\(line) → \(answer)")
+        }
+        try sim.send("help")
+        _ = try await sim.line(waitingFor: "send in help") { $0.contains("send <phone> <to> <text…>") }
+        _ = try await sim.line(waitingFor: "quit in help") { $0.contains("quit ") }
+
         // Blank lines and comments are ignored; the console still answers afterwards.
         try sim.send("")
         try sim.send("# a comment")
