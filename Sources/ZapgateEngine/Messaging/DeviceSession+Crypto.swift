@@ -7,15 +7,20 @@ extension DeviceSession {
     func withCryptoLock<Result>(
         _ body: (MessageEncryptor, MessageDecryptor) async throws(EngineError) -> Result
     ) async throws(EngineError) -> Result {
-        guard let credentials else { throw .notLinked }
-        while cryptoBusy {
+        if cryptoBusy {
+            // The holder hands the lock straight to the first waiter, so nobody barges in.
             await withCheckedContinuation { cryptoWaiters.append($0) }
+        } else {
+            cryptoBusy = true
         }
-        cryptoBusy = true
         defer {
-            cryptoBusy = false
-            if !cryptoWaiters.isEmpty { cryptoWaiters.removeFirst().resume() }
+            if cryptoWaiters.isEmpty {
+                cryptoBusy = false
+            } else {
+                cryptoWaiters.removeFirst().resume()
+            }
         }
+        guard let credentials else { throw .notLinked }
         let signal = DeviceSignalStore(store: store, credentials: credentials)
         return try await body(MessageEncryptor(store: signal), MessageDecryptor(store: signal))
     }

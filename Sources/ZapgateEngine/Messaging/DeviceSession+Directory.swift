@@ -18,6 +18,8 @@ extension DeviceSession {
             }
         }
         guard !unknown.isEmpty else { return result }
+        // A devices notification read while the query is out makes its answer stale.
+        let generation = directoryGeneration
         let answer = try await query(
             type: "get", xmlns: "usync", children: [USyncDeviceQuery.request(users: unknown, sid: nextIQID())]
         )
@@ -34,7 +36,7 @@ extension DeviceSession {
                 try await store.storeLIDMapping(lid: lid.user, phoneNumber: list.user.user)
             }
             let devices = list.devices.map { JID(user: lid.user, server: .lid, device: $0.id) }
-            if !devices.isEmpty { deviceCache[lid.user] = devices }
+            if !devices.isEmpty, generation == directoryGeneration { deviceCache[lid.user] = devices }
             result[list.user] = devices
         }
         return result
@@ -45,6 +47,7 @@ extension DeviceSession {
         if let cached = groupCache[group.user], ContinuousClock.now - cached.fetched < .seconds(300) {
             return cached.members
         }
+        let generation = directoryGeneration
         let answer: BinaryNode
         do {
             answer = try await query(
@@ -64,7 +67,7 @@ extension DeviceSession {
             }
             members.append(jid.withoutDevice)
         }
-        groupCache[group.user] = (members, .now)
+        if generation == directoryGeneration { groupCache[group.user] = (members, .now) }
         return members
     }
 

@@ -16,25 +16,28 @@ extension DeviceSession {
             return
         }
         let group = from.isGroup ? from : nil
-        guard let sender = group == nil ? from : ((try? node.optionalJID("participant")) ?? nil) else {
+        guard let addressed = group == nil ? from : ((try? node.optionalJID("participant")) ?? nil) else {
             try? await send(nack(node, code: 487))
             return
         }
         let recipient = (try? node.optionalJID("recipient")) ?? nil
         let own = ownLID(account)
-        let fromMe = sender.user == own.user || sender.user == account.jid.user
-        await learnMappings(from: node, sender: sender)
+        let fromMe = addressed.user == own.user || addressed.user == account.jid.user
+        await learnMappings(from: node, sender: addressed)
+        // Sessions are keyed by LID: a sender addressed by phone number is looked up by its LID.
+        let sender = await lidAddressed(addressed)
         let receipt = Receipt(
-            ids: [id], kind: fromMe && group == nil ? .sender : .delivered, chat: from,
-            participant: group == nil ? nil : sender, recipient: fromMe && group == nil ? recipient : nil)
+            ids: [id], kind: fromMe ? .sender : .delivered, chat: from,
+            participant: group == nil ? nil : addressed, recipient: fromMe && group == nil ? recipient : nil)
         let seenKey = "\(from)|\(sender)|\(id)"
         if (try? await store.hasReceived(seenKey)) == true {
             try? await send(receipt.node(addressKey: "to"))
             return
         }
-        let encs = node.children(tagged: "enc").sorted { first, _ in
-            (try? first.optionalString("type")) != "skmsg"
-        }
+        // Pairwise first: it may carry the sender key the group part needs.
+        let all = node.children(tagged: "enc")
+        let isGroupPart: (BinaryNode) -> Bool = { (try? $0.optionalString("type")) == "skmsg" }
+        let encs = all.filter { !isGroupPart($0) } + all.filter(isGroupPart)
         guard !encs.isEmpty else {
             try? await send(node.acknowledgement())
             return
@@ -54,12 +57,15 @@ extension DeviceSession {
             }
         }
         if let failure, content == nil || content?.message.kind == .senderKeyDistribution {
-            if case .signal(.duplicateMessage) = failure {
-                // Decrypted before (the receipt was lost); answering again is enough.
-                try? await send(receipt.node(addressKey: "to"))
+            if case .invalidContent = failure {
+                // It decrypted, so asking again would bring the same bytes.
+                try? await send(nack(node, code: 491))
                 return
             }
-            await askForRetry(node, id: id, chat: group ?? from, sender: sender, reason: failure)
+            // A counter already used for a message we never reported (its key was spent by a
+            // later copy, or we stopped between decrypting and recording it): only a fresh
+            // encryption can bring it now.
+            await askForRetry(node, id: id, chat: group ?? from, sender: addressed, reason: failure)
             return
         }
         guard let content else { return }
@@ -105,12 +111,28 @@ extension DeviceSession {
         return JID(user: phone, server: .phoneNumber)
     }
 
-    /// Stores the PN↔LID pairs a stanza reveals (`sender_pn`, `participant_pn`).
+    /// Stores the PN↔LID pairs a stanza reveals (`sender_pn`, `participant_pn` for a LID
+    /// sender; `sender_lid`, `participant_lid` for a phone-number one).
     private func learnMappings(from node: BinaryNode, sender: JID) async {
         for key in ["sender_pn", "participant_pn"] {
             guard sender.server == .lid, let phone = (try? node.optionalJID(key)) ?? nil else { continue }
             try? await store.storeLIDMapping(lid: sender.user, phoneNumber: phone.user)
         }
+        for key in ["sender_lid", "participant_lid"] {
+            guard sender.server == .phoneNumber, let lid = (try? node.optionalJID(key)) ?? nil else {
+                continue
+            }
+            try? await store.storeLIDMapping(lid: lid.user, phoneNumber: sender.user)
+        }
+    }
+
+    /// The same device on the LID server when the mapping is known.
+    func lidAddressed(_ device: JID) async -> JID {
+        guard device.server == .phoneNumber, let lid = try? await store.lid(forPhoneNumber: device.user)
+        else {
+            return device
+        }
+        return JID(user: lid, server: .lid, device: device.device)
     }
 
     /// An `<ack>` refusing a stanza with a nack code (487 parse error, 491 bad protobuf …).

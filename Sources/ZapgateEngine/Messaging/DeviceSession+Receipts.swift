@@ -6,16 +6,24 @@ extension DeviceSession {
     /// A `<receipt>` for messages we sent: acknowledged, then reported as a status change, or
     /// answered by sending the message again when it is a retry request.
     func receiveReceipt(_ node: BinaryNode) async {
-        try? await send(node.acknowledgement())
-        guard let receipt = try? Receipt(node: node, addressKey: "from") else { return }
-        if receipt.kind == .retry {
-            startJob { [weak self] in await self?.answerRetry(receipt) }
+        guard let receipt = try? Receipt(node: node, addressKey: "from") else {
+            try? await send(node.acknowledgement())
             return
         }
+        if receipt.kind == .retry {
+            // Acknowledged once answered: if the connection drops first, the server sends the
+            // request again.
+            startJob { [weak self] in
+                await self?.answerRetry(receipt)
+                try? await self?.send(node.acknowledgement())
+            }
+            return
+        }
+        try? await send(node.acknowledgement())
         let status: MessageStatus
         switch receipt.kind {
         case .delivered, .inactive: status = .delivered
-        case .read, .readSelf: status = .read
+        case .read: status = .read
         case .played: status = .played
         default: return
         }

@@ -52,9 +52,10 @@ extension DeviceSession {
     func answerRetry(_ receipt: Receipt) async {
         guard let account = credentials?.account else { return }
         let group = receipt.chat.isGroup ? receipt.chat : nil
-        guard let device = group == nil ? receipt.chat : receipt.participant,
-            let request = try? RetryRequest(receipt: receipt, deviceID: UInt32(device.device))
+        guard let asking = group == nil ? receipt.chat : receipt.participant,
+            let request = try? RetryRequest(receipt: receipt, deviceID: UInt32(asking.device))
         else { return }
+        let device = await lidAddressed(asking)
         let answeredKey = "\(request.messageID)|\(device)"
         let answered = (retriesAnswered[answeredKey] ?? 0) + 1
         retriesAnswered[answeredKey] = answered
@@ -62,6 +63,20 @@ extension DeviceSession {
             let record = try? await store.sentMessage(id: request.messageID),
             var message = try? WAMessage(serializedBytes: record.message)
         else { return }
+        // Only a device the message was for may have it again: a member of the group it went
+        // to, or a device of the person (or of ours) in a direct chat.
+        let own = ownLID(account)
+        if let group {
+            guard record.chat == group.description else { return }
+        } else {
+            let chatUser = (try? JID(parsing: record.chat))?.user
+            guard [chatUser, own.user, account.jid.user].contains(device.user) else {
+                logger.warning(
+                    "retry request from a device the message was not for",
+                    metadata: ["id": "\(request.messageID)"])
+                return
+            }
+        }
         do {
             if let bundle = request.bundle {
                 try await withCryptoLock { encryptor, _ throws(EngineError) in
@@ -72,7 +87,6 @@ extension DeviceSession {
             } else {
                 _ = try await prepareSessions(with: [device])
             }
-            let own = ownLID(account)
             let ownDevice = device.user == own.user
             if ownDevice {
                 var copy = WAMessage()

@@ -48,6 +48,7 @@ extension DeviceSession {
         let (jobs, jobSink) = AsyncStream.makeStream(of: Link.Job.self)
         let (ended, endSink) = AsyncStream.makeStream(of: ConnectionEnd.self)
         link = Link(generation: generation, connection: connection, jobs: jobSink, ended: endSink)
+        startJob { [weak self] in await self?.expireRoundTrips(generation: generation) }
         let end = await withTaskGroup(of: ConnectionEnd?.self) { group in
             group.addTask { await self.readStanzas(from: connection) }
             // A decision to end (keepalive, QR expiry, logout) must not wait for the reader: on a

@@ -34,11 +34,7 @@ extension DeviceSession {
         _ request: BinaryNode, id: String, timeout: Duration? = nil, label: String
     ) async throws(EngineError) -> BinaryNode {
         guard let generation = link?.generation, link?.end == nil else { throw .notConnected }
-        let limit = timeout ?? configuration.iqTimeout
-        startJob { [weak self] in
-            do { try await Task.sleep(for: limit) } catch { return }
-            await self?.resolveIQ(id: id, with: .failure(EngineError.timeout(label)))
-        }
+        roundTripDeadlines[id] = (ContinuousClock.now + (timeout ?? configuration.iqTimeout), label)
         do {
             return try await withCheckedThrowingContinuation { continuation in
                 pendingIQs[id] = continuation
@@ -64,13 +60,27 @@ extension DeviceSession {
 
     /// Hands an answer (or a failure) to whoever waits for `id`.
     func resolveIQ(id: String, with result: Result<BinaryNode, any Error>) {
+        roundTripDeadlines[id] = nil
         guard let continuation = pendingIQs.removeValue(forKey: id) else { return }
         continuation.resume(with: result)
+    }
+
+    /// Fails the requests whose answers are overdue; one loop per connection instead of a
+    /// sleeping task per request.
+    func expireRoundTrips(generation: Int) async {
+        while link?.generation == generation {
+            do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
+            let now = ContinuousClock.now
+            for (id, deadline) in roundTripDeadlines where deadline.at <= now {
+                resolveIQ(id: id, with: .failure(EngineError.timeout(deadline.label)))
+            }
+        }
     }
 
     func failPendingIQs(with error: EngineError) {
         let waiting = pendingIQs
         pendingIQs = [:]
+        roundTripDeadlines = [:]
         for continuation in waiting.values { continuation.resume(throwing: error) }
     }
 }

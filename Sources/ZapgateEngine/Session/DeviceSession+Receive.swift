@@ -67,6 +67,7 @@ extension DeviceSession {
             startJob { [weak self] in await self?.pairingCodeEntered(node) }
         case "devices":
             // Someone's device list changed: forget it, the next send asks again.
+            directoryGeneration += 1
             for key in ["lid", "from"] {
                 if let user = (try? node.optionalJID(key)) ?? nil {
                     let lid =
@@ -76,6 +77,7 @@ extension DeviceSession {
                 }
             }
         case "w:gp2":
+            directoryGeneration += 1
             if let group = (try? node.optionalJID("from")) ?? nil { groupCache[group.user] = nil }
         default:
             break

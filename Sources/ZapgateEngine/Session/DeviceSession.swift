@@ -33,6 +33,8 @@ public actor DeviceSession {
     /// For requests whose success changes what a close means (logout): set on the answer's
     /// arrival, before the server can hang up.
     var closeMeansOnSuccess: [String: ConnectionEnd] = [:]
+    /// When each awaited answer is overdue, and what to call it in the timeout error.
+    var roundTripDeadlines: [String: (at: ContinuousClock.Instant, label: String)] = [:]
     var iqCounter: UInt64 = 0
     let iqPrefix: String
     /// Consecutive failed connection attempts; the backoff grows with it.
@@ -49,6 +51,8 @@ public actor DeviceSession {
     /// changed and stored back, so only one message is encrypted or decrypted at a time.
     var cryptoBusy = false
     var cryptoWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Counts devices and group notifications, so an answer fetched across one is not cached.
+    var directoryGeneration = 0
     /// Device lists by LID user, until a devices notification says they changed.
     var deviceCache: [String: [JID]] = [:]
     /// Group members (LID user JIDs) by group user, with when they were fetched.

@@ -13,6 +13,7 @@ public actor InMemoryDeviceStore: DeviceStore {
     private var phoneNumberByLID: [String: String] = [:]
     private var received: Set<String> = []
     private var sent: [String: SentMessageRecord] = [:]
+    private var sentOrder: [String] = []
     private var holders: [String: Set<String>] = [:]
 
     public init(credentials: DeviceCredentials? = nil) {
@@ -33,6 +34,7 @@ public actor InMemoryDeviceStore: DeviceStore {
         phoneNumberByLID = [:]
         received = []
         sent = [:]
+        sentOrder = []
         holders = [:]
     }
 
@@ -84,7 +86,16 @@ public actor InMemoryDeviceStore: DeviceStore {
     public func hasReceived(_ key: String) -> Bool { received.contains(key) }
     public func markReceived(_ key: String) { received.insert(key) }
 
-    public func saveSentMessage(_ record: SentMessageRecord) { sent[record.id] = record }
+    /// How many sent messages are kept for retries (whatsmeow keeps 256 in memory).
+    public static let keptSentMessages = 1_000
+
+    public func saveSentMessage(_ record: SentMessageRecord) {
+        if sent.updateValue(record, forKey: record.id) == nil { sentOrder.append(record.id) }
+        if sentOrder.count > Self.keptSentMessages {
+            for id in sentOrder.prefix(sentOrder.count - Self.keptSentMessages) { sent[id] = nil }
+            sentOrder.removeFirst(sentOrder.count - Self.keptSentMessages)
+        }
+    }
     public func sentMessage(id: String) -> SentMessageRecord? { sent[id] }
 
     public func senderKeyHolders(group: String) -> Set<String> { holders[group] ?? [] }

@@ -62,6 +62,7 @@ extension SimulatorConnection {
         }
         role = .device(key)
         linked = true
+        await relay.beginFlush(key, for: self)
         if let replaced = await registry.setOnline(key, self) {
             await replaced.end(with: .replaced)
         }

@@ -91,6 +91,13 @@ extension PhoneDevice {
         guard let request = try? RetryRequest(receipt: receipt, deviceID: UInt32(device.device)),
             let original = sent[request.messageID], request.count <= 5
         else { return }
+        // Only a device the message was for may have it again.
+        if receipt.chat.isGroup {
+            guard original.chat == receipt.chat else { return }
+        } else {
+            let peer = await relay.registry.account(named: original.chat)?.lid
+            guard device.user == peer || device.user == lid else { return }
+        }
         let encryptor = MessageEncryptor(store: store)
         do {
             if let bundle = request.bundle {
@@ -99,6 +106,14 @@ extension PhoneDevice {
                 try await ensureSessions(with: [device], encryptor: encryptor)
             }
             var content = original.message
+            let ownCompanion = !receipt.chat.isGroup && device.user == lid
+            if ownCompanion {
+                // Our own companion gets the copy it would have had: wrapped, naming the chat.
+                var copy = WAMessage()
+                copy.deviceSentMessage.destinationJid = original.chat.withoutDevice.description
+                copy.deviceSentMessage.message = content
+                content = copy
+            }
             if receipt.chat.isGroup {
                 content.senderKeyDistributionMessage = try await encryptor.senderKeyDistribution(
                     group: receipt.chat, ownDevice: ownDevice
@@ -113,6 +128,7 @@ extension PhoneDevice {
                 attributes["participant"] = .jid(device)
             } else {
                 attributes["to"] = .jid(device)
+                if ownCompanion { attributes["recipient"] = .jid(original.chat.withoutDevice) }
             }
             _ = await relay.relay(
                 BinaryNode(tag: "message", attributes: attributes, children: [enc]), from: key)

@@ -158,7 +158,7 @@ extension SimulatorRelay {
             queue.removeFirst(queue.count - Self.maximumPending)
         }
         pending[key] = queue
-        if !flushing.contains(key), let connection = await registry.connection(for: key) {
+        if flushing[key] == nil, let connection = await registry.connection(for: key) {
             await connection.send(node)
         }
     }
@@ -166,11 +166,13 @@ extension SimulatorRelay {
     /// Sends a companion that just logged in everything it has not acknowledged, in order,
     /// messages marked `offline`; returns how many.
     func flush(_ key: DeviceKey, to connection: SimulatorConnection) async -> Int {
-        flushing.insert(key)
-        defer { flushing.remove(key) }
+        let owner = ObjectIdentifier(connection)
+        flushing[key] = owner
+        defer { if flushing[key] == owner { flushing[key] = nil } }
         var last: UInt64 = 0
         var count = 0
-        while true {
+        // A newer login of the same device takes over the backlog.
+        while await registry.connection(for: key) === connection {
             let batch = (pending[key] ?? []).filter { $0.sequence > last }
             guard !batch.isEmpty else { break }
             for entry in batch {
@@ -184,11 +186,27 @@ extension SimulatorRelay {
         return count
     }
 
-    /// A device acknowledged stanzas of `stanzaClass` with these ids: stop holding them.
+    /// A device acknowledged stanzas of `stanzaClass` with these ids: stop holding them. A
+    /// message is done with at its first receipt; of several receipts with one id (delivered,
+    /// then read) an ack clears the oldest only.
     func acknowledged(_ ids: [String], stanzaClass: String, by key: DeviceKey) {
         guard var queue = pending[key] else { return }
-        let acknowledged = Set(ids)
-        queue.removeAll { $0.stanzaClass == stanzaClass && acknowledged.contains($0.id) }
+        if stanzaClass == "message" {
+            let acknowledged = Set(ids)
+            queue.removeAll { $0.stanzaClass == stanzaClass && acknowledged.contains($0.id) }
+        } else {
+            for id in ids {
+                if let index = queue.firstIndex(where: { $0.stanzaClass == stanzaClass && $0.id == id }) {
+                    queue.remove(at: index)
+                }
+            }
+        }
         pending[key] = queue.isEmpty ? nil : queue
+    }
+
+    /// Holds new deliveries for `key` until `connection`'s login flush (called before the
+    /// device is marked online, so nothing overtakes the backlog).
+    func beginFlush(_ key: DeviceKey, for connection: SimulatorConnection) {
+        flushing[key] = ObjectIdentifier(connection)
     }
 }

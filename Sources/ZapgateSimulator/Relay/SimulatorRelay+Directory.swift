@@ -112,9 +112,11 @@ extension SimulatorRelay {
         for group in groups.values where group.participants.contains(phoneNumber) {
             audience.formUnion(group.participants)
         }
+        // Held like messages, so a device offline now still learns of it at its next login.
+        let id = notification.attributes["id"]?.description ?? ""
         for number in audience {
             for key in await registry.deviceKeys(of: number) where key.device != 0 && key.device != device {
-                await registry.connection(for: key)?.send(notification)
+                await deliver(notification, id: id, stanzaClass: "notification", to: key)
             }
         }
     }

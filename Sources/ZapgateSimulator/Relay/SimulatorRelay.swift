@@ -16,8 +16,9 @@ actor SimulatorRelay {
     /// What each companion has not acknowledged yet, oldest first.
     var pending: [DeviceKey: [PendingDelivery]] = [:]
     var sequence: UInt64 = 0
-    /// Companions being sent their backlog at login; new deliveries wait behind it.
-    var flushing: Set<DeviceKey> = []
+    /// Companions being sent their backlog at login, and by which connection; new deliveries
+    /// wait behind it.
+    var flushing: [DeviceKey: ObjectIdentifier] = [:]
     var groups: [String: SimulatedGroup] = [:]
     /// Who has written to whom (phone numbers, both directions): they hear of each other's
     /// device changes, as contacts do.
