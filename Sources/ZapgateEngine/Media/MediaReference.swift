@@ -30,44 +30,11 @@ public struct MediaReference: Sendable, Equatable {
         self.fileLength = fileLength
     }
 
-    /// The media of an image message.
-    public init(_ message: WAImageMessage) {
+    /// The media of an image, video (a GIF when `gifPlayback` is set), audio (a voice note when
+    /// `ptt` is set), document or sticker message.
+    public init(_ message: some MediaMessageFields) {
         self.init(
-            kind: .image, directPath: Self.path(message.directPath, url: message.url),
-            mediaKey: message.mediaKey, fileSHA256: message.fileSha256, fileEncSHA256: message.fileEncSha256,
-            fileLength: message.hasFileLength ? message.fileLength : nil)
-    }
-
-    /// The media of a video message (a GIF when `gifPlayback` is set).
-    public init(_ message: WAVideoMessage) {
-        self.init(
-            kind: message.gifPlayback ? .gif : .video,
-            directPath: Self.path(message.directPath, url: message.url),
-            mediaKey: message.mediaKey, fileSHA256: message.fileSha256, fileEncSHA256: message.fileEncSha256,
-            fileLength: message.hasFileLength ? message.fileLength : nil)
-    }
-
-    /// The media of an audio message (a voice note when `ptt` is set).
-    public init(_ message: WAAudioMessage) {
-        self.init(
-            kind: message.ptt ? .voiceNote : .audio,
-            directPath: Self.path(message.directPath, url: message.url),
-            mediaKey: message.mediaKey, fileSHA256: message.fileSha256, fileEncSHA256: message.fileEncSha256,
-            fileLength: message.hasFileLength ? message.fileLength : nil)
-    }
-
-    /// The media of a document message.
-    public init(_ message: WADocumentMessage) {
-        self.init(
-            kind: .document, directPath: Self.path(message.directPath, url: message.url),
-            mediaKey: message.mediaKey, fileSHA256: message.fileSha256, fileEncSHA256: message.fileEncSha256,
-            fileLength: message.hasFileLength ? message.fileLength : nil)
-    }
-
-    /// The media of a sticker message.
-    public init(_ message: WAStickerMessage) {
-        self.init(
-            kind: .sticker, directPath: Self.path(message.directPath, url: message.url),
+            kind: message.mediaKind, directPath: Self.path(message.directPath, url: message.url),
             mediaKey: message.mediaKey, fileSHA256: message.fileSha256, fileEncSHA256: message.fileEncSha256,
             fileLength: message.hasFileLength ? message.fileLength : nil)
     }

@@ -35,8 +35,9 @@ public struct UploadedMedia: Sendable, Equatable {
         self.handle = handle
     }
 
-    /// Sets the media fields of an image message (not its mimetype, caption or size).
-    public func fill(_ message: inout WAImageMessage) {
+    /// Sets the transport fields of a media message (not its mimetype, caption, size or file
+    /// name), and `gifPlayback` or `ptt` for a ``MediaKind/gif`` or ``MediaKind/voiceNote``.
+    public func fill(_ message: inout some MediaMessageFields) {
         message.url = url
         message.directPath = directPath
         message.mediaKey = mediaKey
@@ -44,51 +45,6 @@ public struct UploadedMedia: Sendable, Equatable {
         message.fileEncSha256 = fileEncSHA256
         message.fileLength = fileLength
         message.mediaKeyTimestamp = mediaKeyTimestamp
-    }
-
-    /// Sets the media fields of a video message, and `gifPlayback` for a ``MediaKind/gif``.
-    public func fill(_ message: inout WAVideoMessage) {
-        message.url = url
-        message.directPath = directPath
-        message.mediaKey = mediaKey
-        message.fileSha256 = fileSHA256
-        message.fileEncSha256 = fileEncSHA256
-        message.fileLength = fileLength
-        message.mediaKeyTimestamp = mediaKeyTimestamp
-        if kind == .gif { message.gifPlayback = true }
-    }
-
-    /// Sets the media fields of an audio message, and `ptt` for a ``MediaKind/voiceNote``.
-    public func fill(_ message: inout WAAudioMessage) {
-        message.url = url
-        message.directPath = directPath
-        message.mediaKey = mediaKey
-        message.fileSha256 = fileSHA256
-        message.fileEncSha256 = fileEncSHA256
-        message.fileLength = fileLength
-        message.mediaKeyTimestamp = mediaKeyTimestamp
-        if kind == .voiceNote { message.ptt = true }
-    }
-
-    /// Sets the media fields of a document message (not its file name or mimetype).
-    public func fill(_ message: inout WADocumentMessage) {
-        message.url = url
-        message.directPath = directPath
-        message.mediaKey = mediaKey
-        message.fileSha256 = fileSHA256
-        message.fileEncSha256 = fileEncSHA256
-        message.fileLength = fileLength
-        message.mediaKeyTimestamp = mediaKeyTimestamp
-    }
-
-    /// Sets the media fields of a sticker message.
-    public func fill(_ message: inout WAStickerMessage) {
-        message.url = url
-        message.directPath = directPath
-        message.mediaKey = mediaKey
-        message.fileSha256 = fileSHA256
-        message.fileEncSha256 = fileEncSHA256
-        message.fileLength = fileLength
-        message.mediaKeyTimestamp = mediaKeyTimestamp
+        message.adopt(kind)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ZapgateMessaging
 import ZapgateProtocol
 import ZapgateSignal
 import ZapgateWire
@@ -112,27 +113,17 @@ extension SimulatorConnection {
         await send(iq.iqResult(from: true))
     }
 
-    /// What the server holds for the device, in the shape Baileys checks for.
+    /// What the server holds for the device, in the shape Baileys checks for: the bundle's
+    /// keys without a one-time prekey, then the ids of those left.
     private func digest(for key: SimulatorRegistry.DeviceKey) async -> BinaryNode {
         guard let record = await registry.device(key) else { return BinaryNode(tag: "digest") }
         let ids = record.preKeys.keys.sorted()
         return BinaryNode(
             tag: "digest",
-            children: [
-                BinaryNode(
-                    tag: "registration", bytes: BigEndianBytes.encode(record.registrationID, width: 4)),
-                BinaryNode(tag: "type", bytes: Data([0x05])),
-                BinaryNode(tag: "identity", bytes: record.identityKey),
-                BinaryNode(
-                    tag: "skey",
-                    children: [
-                        BinaryNode(tag: "id", bytes: BigEndianBytes.encode(record.signedPreKeyID, width: 3)),
-                        BinaryNode(tag: "value", bytes: record.signedPreKey),
-                        BinaryNode(tag: "signature", bytes: record.signedPreKeySignature),
-                    ]),
+            children: PreKeyBundleQuery.children(of: record.bundle(deviceID: key.device, preKey: nil)) + [
                 BinaryNode(
                     tag: "list",
-                    children: ids.map { BinaryNode(tag: "id", bytes: BigEndianBytes.encode($0, width: 3)) }),
+                    children: ids.map { BinaryNode(tag: "id", bytes: BigEndianBytes.encode($0, width: 3)) })
             ])
     }
 

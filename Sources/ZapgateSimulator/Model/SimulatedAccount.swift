@@ -1,5 +1,6 @@
 import Foundation
 import ZapgateCrypto
+import ZapgateSignal
 
 /// A WhatsApp account in the simulator: a phone number, a LID, the phone's identity key, and
 /// the companions linked to it.
@@ -37,4 +38,15 @@ struct CompanionRecord: Codable, Sendable {
     /// The companion's name for itself (DeviceProps.os).
     var name: String
     var linkedAt: Date
+}
+
+extension CompanionRecord {
+    /// The keys a peer gets to start a session with this companion, with `preKey` as the
+    /// one-time prekey when one is left.
+    func bundle(deviceID: UInt16, preKey: (id: UInt32, publicKey: Data)?) -> PreKeyBundle {
+        PreKeyBundle(
+            registrationID: registrationID, deviceID: UInt32(deviceID), preKeyID: preKey?.id,
+            preKeyPublic: preKey?.publicKey, signedPreKeyID: signedPreKeyID, signedPreKeyPublic: signedPreKey,
+            signedPreKeySignature: signedPreKeySignature, identityKey: identityKey)
+    }
 }

@@ -47,11 +47,7 @@ extension SimulatorRelay {
                     ],
                     children: [BinaryNode(tag: "count", attributes: ["value": .string(String(remaining))])]))
         }
-        return PreKeyBundle(
-            registrationID: record.registrationID, deviceID: UInt32(key.device), preKeyID: preKey?.id,
-            preKeyPublic: preKey?.publicKey, signedPreKeyID: record.signedPreKeyID,
-            signedPreKeyPublic: record.signedPreKey, signedPreKeySignature: record.signedPreKeySignature,
-            identityKey: record.identityKey)
+        return record.bundle(deviceID: key.device, preKey: preKey)
     }
 
     /// The `<group>` node of a group's metadata for a member, or the error code and text a
