@@ -6,9 +6,8 @@ import ZapgateSignal
 public actor InMemoryDeviceStore: DeviceStore {
     private var credentials: DeviceCredentials?
     private var preKeys: [UInt32: PreKeyRecord] = [:]
-    private var sessions: [SignalAddress: Data] = [:]
+    private var records = SerializedSignalRecords()
     private var identities: [SignalAddress: Data] = [:]
-    private var senderKeys: [SenderKeyName: Data] = [:]
     private var lidByPhoneNumber: [String: String] = [:]
     private var phoneNumberByLID: [String: String] = [:]
     private var received: Set<String> = []
@@ -27,9 +26,8 @@ public actor InMemoryDeviceStore: DeviceStore {
     public func wipe() {
         credentials = nil
         preKeys = [:]
-        sessions = [:]
+        records = SerializedSignalRecords()
         identities = [:]
-        senderKeys = [:]
         lidByPhoneNumber = [:]
         phoneNumberByLID = [:]
         received = []
@@ -43,29 +41,29 @@ public actor InMemoryDeviceStore: DeviceStore {
     public func removePreKey(id: UInt32) { preKeys[id] = nil }
 
     public func loadSession(for address: SignalAddress) throws(SignalError) -> SessionRecord? {
-        guard let bytes = sessions[address] else { return nil }
-        return try SessionRecord(serialized: bytes)
+        try records.session(for: address)
     }
 
     public func storeSession(_ record: SessionRecord, for address: SignalAddress) {
-        sessions[address] = record.serialized()
+        records.storeSession(record, for: address)
     }
 
-    public func deleteSession(for address: SignalAddress) { sessions[address] = nil }
+    public func deleteSession(for address: SignalAddress) { records.setSessionBytes(nil, for: address) }
 
     /// Replaces a session's stored bytes as they are, for tests that corrupt one.
-    public func overwriteSessionBytes(_ bytes: Data, for address: SignalAddress) { sessions[address] = bytes }
+    public func overwriteSessionBytes(_ bytes: Data, for address: SignalAddress) {
+        records.setSessionBytes(bytes, for: address)
+    }
 
     /// The stored bytes of a session.
-    public func sessionBytes(for address: SignalAddress) -> Data? { sessions[address] }
+    public func sessionBytes(for address: SignalAddress) -> Data? { records.sessions[address] }
 
     public func loadSenderKey(for name: SenderKeyName) throws(SignalError) -> SenderKeyRecord? {
-        guard let bytes = senderKeys[name] else { return nil }
-        return try SenderKeyRecord(serialized: bytes)
+        try records.senderKey(for: name)
     }
 
     public func storeSenderKey(_ record: SenderKeyRecord, for name: SenderKeyName) {
-        senderKeys[name] = record.serialized()
+        records.storeSenderKey(record, for: name)
     }
 
     public func peerIdentity(for address: SignalAddress) -> Data? { identities[address] }

@@ -10,8 +10,7 @@ public actor InMemorySignalStore: SignalProtocolStore, SenderKeyStore {
     private var identities: [SignalAddress: Data] = [:]
     private var preKeys: [UInt32: PreKeyRecord] = [:]
     private var signedPreKeys: [UInt32: SignedPreKeyRecord] = [:]
-    private var sessions: [SignalAddress: Data] = [:]
-    private var senderKeys: [SenderKeyName: Data] = [:]
+    private var records = SerializedSignalRecords()
 
     public init(identity: Curve25519KeyPair, registrationID: UInt32) {
         self.identity = identity
@@ -43,28 +42,26 @@ public actor InMemorySignalStore: SignalProtocolStore, SenderKeyStore {
     public func storeSignedPreKey(_ record: SignedPreKeyRecord) { signedPreKeys[record.id] = record }
 
     public func loadSession(for address: SignalAddress) throws(SignalError) -> SessionRecord? {
-        guard let bytes = sessions[address] else { return nil }
-        return try SessionRecord(serialized: bytes)
+        try records.session(for: address)
     }
 
     public func storeSession(_ record: SessionRecord, for address: SignalAddress) {
-        sessions[address] = record.serialized()
+        records.storeSession(record, for: address)
     }
 
-    public func deleteSession(for address: SignalAddress) { sessions[address] = nil }
+    public func deleteSession(for address: SignalAddress) { records.setSessionBytes(nil, for: address) }
 
     /// The stored bytes of a session, as a persistent store would hold them.
-    public func sessionBytes(for address: SignalAddress) -> Data? { sessions[address] }
+    public func sessionBytes(for address: SignalAddress) -> Data? { records.sessions[address] }
 
     public func loadSenderKey(for name: SenderKeyName) throws(SignalError) -> SenderKeyRecord? {
-        guard let bytes = senderKeys[name] else { return nil }
-        return try SenderKeyRecord(serialized: bytes)
+        try records.senderKey(for: name)
     }
 
     public func storeSenderKey(_ record: SenderKeyRecord, for name: SenderKeyName) {
-        senderKeys[name] = record.serialized()
+        records.storeSenderKey(record, for: name)
     }
 
     /// The stored bytes of a sender key record.
-    public func senderKeyBytes(for name: SenderKeyName) -> Data? { senderKeys[name] }
+    public func senderKeyBytes(for name: SenderKeyName) -> Data? { records.senderKeys[name] }
 }
