@@ -37,9 +37,11 @@ public struct MessageEncryptor: Sendable {
     public func enc(
         _ message: WAMessage, for device: JID, mediaType: String? = nil, retryCount: Int? = nil
     ) async throws(MessagingError) -> (node: BinaryNode, isPreKeyMessage: Bool) {
-        try await enc(
+        var result = try await enc(
             padded: WhatsAppPadding.pad(try Self.serialize(message)), for: device, mediaType: mediaType,
             retryCount: retryCount)
+        Self.markHidden(&result.node, message)
+        return result
     }
 
     /// `<to jid><enc/></to>` for each device, and whether any of them is a prekey message
@@ -51,8 +53,9 @@ public struct MessageEncryptor: Sendable {
         var nodes: [BinaryNode] = []
         var anyPreKey = false
         for device in devices {
-            let (node, isPreKey) = try await enc(
+            var (node, isPreKey) = try await enc(
                 padded: padded, for: device, mediaType: mediaType, retryCount: nil)
+            Self.markHidden(&node, message)
             anyPreKey = anyPreKey || isPreKey
             nodes.append(BinaryNode(tag: "to", attributes: ["jid": .jid(device)], children: [node]))
         }
@@ -85,7 +88,16 @@ public struct MessageEncryptor: Sendable {
         do { encrypted = try await GroupCipher(store: store, name: name).encrypt(padded) } catch {
             throw .signal(error)
         }
-        return Self.encNode(type: "skmsg", body: encrypted.serialized, mediaType: mediaType, retryCount: nil)
+        var node = Self.encNode(
+            type: "skmsg", body: encrypted.serialized, mediaType: mediaType, retryCount: nil)
+        Self.markHidden(&node, message)
+        return node
+    }
+
+    /// Reactions and edits ask recipients that cannot decrypt them to say nothing
+    /// (`decrypt-fail="hide"`): their absence is harmless.
+    static func markHidden(_ enc: inout BinaryNode, _ message: WAMessage) {
+        if message.hidesDecryptFailure { enc.attributes["decrypt-fail"] = "hide" }
     }
 
     private func enc(
