@@ -37,6 +37,30 @@ struct SimCommandTests {
     }
 
     /// The sim's answer to `scan`/`code`: the linked device's JID and LID.
+    /// `zapgate sim` with `zapgate link` linked to it by QR and connected; the caller stops both.
+    static func simWithLinkedCompanion() async throws -> (
+        sim: ZapgateCommandProcess, link: ZapgateCommandProcess, device: (jid: JID, lid: JID)
+    ) {
+        let (sim, rootPublicKey, url) = try await startSimulator(["--ephemeral"])
+        let link: ZapgateCommandProcess
+        do {
+            link = try ZapgateCommandProcess(["link", "--url", url, "--root-public-key", rootPublicKey])
+        } catch {
+            sim.stop()
+            throw error
+        }
+        do {
+            try sim.send("scan \(phoneNumber) \(try await link.value(after: "qr: "))")
+            let device = try await linked(by: sim)
+            _ = try await link.line(waitingFor: "connected") { $0 == "connected" }
+            return (sim, link, device)
+        } catch {
+            link.stop()
+            sim.stop()
+            throw error
+        }
+    }
+
     static func linked(by sim: ZapgateCommandProcess) async throws -> (jid: JID, lid: JID) {
         let line = try await sim.line(waitingFor: "\"linked …\" or an error") {
             $0.hasPrefix("linked ") || $0.hasPrefix("error: ")
@@ -164,13 +188,11 @@ struct SimCommandTests {
 
     @Test("zapgate link reports a removal from the phone and exits with status 1")
     func linkCommandLoggedOut() async throws {
-        let (sim, rootPublicKey, url) = try await Self.startSimulator(["--ephemeral"])
-        defer { sim.stop() }
-        let link = try ZapgateCommandProcess(["link", "--url", url, "--root-public-key", rootPublicKey])
-        defer { link.stop() }
-        try sim.send("scan \(Self.phoneNumber) \(try await link.value(after: "qr: "))")
-        let device = try await Self.linked(by: sim)
-        _ = try await link.line(waitingFor: "connected") { $0 == "connected" }
+        let (sim, link, device) = try await Self.simWithLinkedCompanion()
+        defer {
+            link.stop()
+            sim.stop()
+        }
 
         // A 503 is transient: the client reconnects.
         try sim.send("disconnect \(device.jid) 503")
@@ -213,13 +235,11 @@ struct SimCommandTests {
 
     @Test("the phone plays contacts: texts and a group to zapgate link, inbox and receipts on stdin")
     func phoneMessagesLinkedCompanion() async throws {
-        let (sim, rootPublicKey, url) = try await Self.startSimulator(["--ephemeral"])
-        defer { sim.stop() }
-        let link = try ZapgateCommandProcess(["link", "--url", url, "--root-public-key", rootPublicKey])
-        defer { link.stop() }
-        try sim.send("scan \(Self.phoneNumber) \(try await link.value(after: "qr: "))")
-        let device = try await Self.linked(by: sim)
-        _ = try await link.line(waitingFor: "connected") { $0 == "connected" }
+        let (sim, link, device) = try await Self.simWithLinkedCompanion()
+        defer {
+            link.stop()
+            sim.stop()
+        }
         let (alice, bob, carol) = ("15550001111", "15550002222", "15550003333")
 
         // A contact texts the linked account: the companion prints it, and delivers it back.

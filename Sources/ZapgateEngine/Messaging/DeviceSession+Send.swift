@@ -54,8 +54,11 @@ extension DeviceSession {
         guard let listed = lists[chat], let peer = listed.first?.withoutDevice else {
             throw .noSuchUser(chat.description)
         }
-        let theirs = try await prepareSessions(with: listed)
-        let ours = try await prepareSessions(with: (lists[own.withoutDevice] ?? []).filter { $0 != own })
+        let ownDevices = (lists[own.withoutDevice] ?? []).filter { $0 != own }
+        // One bundle query for every device still without a session, theirs and ours.
+        let ready = Set(try await prepareSessions(with: listed + ownDevices))
+        let theirs = listed.filter(ready.contains)
+        let ours = ownDevices.filter(ready.contains)
         var copy = WAMessage()
         copy.deviceSentMessage.destinationJid = chat.description
         copy.deviceSentMessage.message = message
