@@ -69,20 +69,29 @@ extension DeviceSession {
             return
         }
         guard let content else { return }
-        try? await store.markReceived(seenKey)
+        var incoming: IncomingMessage?
         if content.message.kind != .senderKeyDistribution || group == nil {
-            await report(
+            incoming = await reported(
                 content, node: node, id: id, group: group, sender: sender, fromMe: fromMe,
                 recipient: recipient)
         }
+        do {
+            try await store.markReceived(seenKey, reporting: incoming)
+        } catch {
+            // Unacknowledged, the server delivers it again; its counter is spent, so that copy
+            // fails to decrypt and a retry receipt brings a fresh encryption.
+            logger.error("could not record a received message", metadata: ["id": "\(id)", "error": "\(error)"])
+            return
+        }
+        if let incoming { eventSink.yield(.message(incoming)) }
         try? await send(receipt.node(addressKey: "to"))
     }
 
-    private func report(
+    private func reported(
         _ content: (message: WAMessage, plaintext: Data), node: BinaryNode, id: String, group: JID?,
         sender: JID,
         fromMe: Bool, recipient: JID?
-    ) async {
+    ) async -> IncomingMessage {
         var message = content.message
         var chat = group ?? sender.withoutDevice
         if content.message.hasDeviceSentMessage {
@@ -103,7 +112,7 @@ extension DeviceSession {
             pushName: (try? node.optionalString("notify")) ?? nil,
             wasOffline: node.attributes["offline"] != nil,
             message: message, raw: content.plaintext)
-        eventSink.yield(.message(incoming))
+        return incoming
     }
 
     private func phoneNumberJID(for lid: JID) async -> JID? {

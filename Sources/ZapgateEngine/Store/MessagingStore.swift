@@ -23,6 +23,11 @@ public protocol MessagingStore: SessionStore, SenderKeyStore {
     func hasReceived(_ key: String) async throws(EngineError) -> Bool
     /// Remembers a received message's key.
     func markReceived(_ key: String) async throws(EngineError)
+    /// Remembers a received message's key and keeps the message reported for it (nil for
+    /// content that is not reported, such as a bare sender-key distribution) in the same step,
+    /// so that a crash cannot record one without the other. Until it returns, the message is
+    /// neither reported nor acknowledged to the server.
+    func markReceived(_ key: String, reporting message: IncomingMessage?) async throws(EngineError)
 
     /// Keeps what we sent, for answering retry requests.
     func saveSentMessage(_ record: SentMessageRecord) async throws(EngineError)
@@ -32,6 +37,13 @@ public protocol MessagingStore: SessionStore, SenderKeyStore {
     func senderKeyHolders(group: String) async throws(EngineError) -> Set<String>
     /// Adds devices to those holding our sender key for `group`.
     func addSenderKeyHolders(_ devices: [String], group: String) async throws(EngineError)
+}
+
+extension MessagingStore {
+    /// Stores that keep no messages only remember the key.
+    public func markReceived(_ key: String, reporting message: IncomingMessage?) async throws(EngineError) {
+        try await markReceived(key)
+    }
 }
 
 /// A message we sent, kept to re-encrypt it for a device that asks again.
