@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
     ],
     targets: [
         // MARK: Primitives
@@ -132,6 +133,16 @@ let package = Package(
             providers: [.apt(["libqrencode-dev"])]
         ),
         .target(name: "ZapgateQR", dependencies: ["CQRencode", "CZlib"]),
+
+        // MARK: Gateway
+        // The HTTP API contract (openapi.yaml) and the Swift swift-openapi-generator made from it
+        // (Generated/, committed; scripts/generate-openapi.sh). The spec is embedded to serve it.
+        .target(
+            name: "ZapgateAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            exclude: ["openapi-generator-config.yaml"],
+            resources: [.embedInCode("openapi.yaml")]
+        ),
 
         // MARK: The command
         .executableTarget(
