@@ -12,10 +12,11 @@ want_test=0
 say() { printf '[setup] %s\n' "$*"; }
 
 # System packages. protobuf-compiler regenerates the committed Swift (scripts/generate-proto.sh)
-# and lets the schema tests compile our .proto files; zbar decodes QR images in tests.
+# and lets the schema tests compile our .proto files; zbar decodes QR images in tests;
+# postgresql is the server the storage tests run against (scripts/postgres.sh).
 apt_packages=(libsodium-dev libgmp-dev zlib1g-dev libqrencode-dev pkg-config)
 if [ "$want_test" = 1 ]; then
-    apt_packages+=(python3 python3-venv python3-dev gcc libzbar0 zbar-tools librsvg2-bin protobuf-compiler openssl)
+    apt_packages+=(python3 python3-venv python3-dev gcc libzbar0 zbar-tools librsvg2-bin protobuf-compiler openssl postgresql)
 fi
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -8,7 +8,17 @@ command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 
 swift build --build-tests
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The storage tests run against both SQLite and a throwaway PostgreSQL (scripts/postgres.sh),
+# stopped on exit unless it was running before.
+pg_started=0
+scripts/postgres.sh status || pg_started=1
+cleanup() {
+    rm -f "$log"
+    if [ "$pg_started" = 1 ]; then scripts/postgres.sh stop || true; fi
+}
+trap cleanup EXIT
+ZAPGATE_TEST_POSTGRES_URL=$(scripts/postgres.sh start)
+export ZAPGATE_TEST_POSTGRES_URL
 # Our tests use Swift Testing; XCTest's own summary ("Executed 0 tests") is printed beside it.
 # The load tests (200 devices linking at once; 10,000 messages across receiver restarts) run on
 # their own afterwards, so that their load does not stretch the other suites' timeouts.
