@@ -26,7 +26,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: Primitives
@@ -134,6 +139,20 @@ let package = Package(
         ),
         .target(name: "ZapgateQR", dependencies: ["CQRencode", "CZlib"]),
 
+        // MARK: Storage: one SQL layer (SQLite file or PostgreSQL), migrations, the engine's
+        // device state encrypted at rest, and the gateway's tenants, instances and messages
+        .target(
+            name: "ZapgateStore",
+            dependencies: [
+                "ZapgateCrypto", "ZapgateWire", "ZapgateSignal", "ZapgateEngine",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
         // MARK: Gateway
         // The HTTP API contract (openapi.yaml) and the Swift swift-openapi-generator made from it
         // (Generated/, committed; scripts/generate-openapi.sh). The spec is embedded to serve it.
@@ -142,6 +161,26 @@ let package = Package(
             dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             exclude: ["openapi-generator-config.yaml"],
             resources: [.embedInCode("openapi.yaml")]
+        ),
+
+        // The gateway: tenants, keys, plans, instances (one session actor each), the durable send
+        // queue, the HTTP API over Hummingbird, metrics, and the sandbox's scripted phones.
+        .target(
+            name: "ZapgateGateway",
+            dependencies: [
+                "ZapgateAPI", "ZapgateStore", "ZapgateEngine", "ZapgateMessaging", "ZapgateProtocol", "ZapgateProto",
+                "ZapgateWire", "ZapgateCrypto", "ZapgateNoise", "ZapgateQR", "ZapgateSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
 
         // MARK: The command
@@ -156,6 +195,8 @@ let package = Package(
                 "ZapgateEngine",
                 "ZapgateSimulator",
                 "ZapgateQR",
+                "ZapgateStore",
+                "ZapgateGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -214,11 +255,36 @@ let package = Package(
                 "ZapgateProtocol", "ZapgateTestSupport",
             ]
         ),
+        // Runs a test body against both storage backends (a scratch SQLite file, a scratch
+        // PostgreSQL database on the server scripts/postgres.sh starts).
+        .target(
+            name: "ZapgateStoreTestSupport",
+            dependencies: ["ZapgateStore", "ZapgateTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "ZapgateStoreTests",
+            dependencies: [
+                "ZapgateStore", "ZapgateStoreTestSupport", "ZapgateEngine", "ZapgateSignal", "ZapgateCrypto",
+                "ZapgateWire", "ZapgateTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ZapgateGatewayTests",
+            dependencies: [
+                "ZapgateGateway", "ZapgateStore", "ZapgateStoreTestSupport", "ZapgateEngine", "ZapgateSimulator",
+                "ZapgateTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "ZapgateEngineTests",
             dependencies: [
                 "ZapgateEngine", "ZapgateSimulator", "ZapgateNoise", "ZapgateWire", "ZapgateCrypto",
                 "ZapgateMessaging", "ZapgateProto", "ZapgateProtocol", "ZapgateSignal", "ZapgateTestSupport",
+                "ZapgateStore", "ZapgateStoreTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

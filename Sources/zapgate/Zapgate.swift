@@ -11,12 +11,12 @@ struct Zapgate: AsyncParsableCommand {
             Zapgate links WhatsApp accounts by QR or pairing code and exposes them through a REST API, \
             signed webhooks and a live event stream.
 
-            This build carries the protocol engine and its simulator; the gateway server is not \
-            built yet. `zapgate sim` runs the simulator, a local stand-in for WhatsApp's servers \
-            whose phone is driven from stdin, and `zapgate link` links one device to it (or to \
-            another server) from the terminal. See docs/simulator.md.
+            `zapgate serve` runs the gateway (add --sandbox to try it without a phone); \
+            `zapgate sim` runs the simulator, a local stand-in for WhatsApp's servers whose phone \
+            is driven from stdin, and `zapgate link` links one device to it (or to another server) \
+            from the terminal. See the README, docs/api.md and docs/simulator.md.
             """,
         version: ZapgateVersion.string,
-        subcommands: [SimCommand.self, LinkCommand.self]
+        subcommands: [ServeCommand.self, SimCommand.self, LinkCommand.self]
     )
 }

@@ -3,6 +3,7 @@ import Testing
 import ZapgateCrypto
 import ZapgateEngine
 import ZapgateSignal
+import ZapgateStoreTestSupport
 import ZapgateWire
 
 @testable import ZapgateStore

@@ -1,5 +1,6 @@
 import Testing
 import ZapgateStore
+import ZapgateStoreTestSupport
 
 /// The migration runner, against both databases.
 @Suite struct MigrationTests {

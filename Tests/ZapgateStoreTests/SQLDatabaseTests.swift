@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZapgateStore
+import ZapgateStoreTestSupport
 import ZapgateTestSupport
 
 /// The SQL layer itself, the same body against SQLite and PostgreSQL.

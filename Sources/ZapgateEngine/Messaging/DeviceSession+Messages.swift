@@ -80,7 +80,8 @@ extension DeviceSession {
         } catch {
             // Unacknowledged, the server delivers it again; its counter is spent, so that copy
             // fails to decrypt and a retry receipt brings a fresh encryption.
-            logger.error("could not record a received message", metadata: ["id": "\(id)", "error": "\(error)"])
+            logger.error(
+                "could not record a received message", metadata: ["id": "\(id)", "error": "\(error)"])
             return
         }
         if let incoming { eventSink.yield(.message(incoming)) }

@@ -15,6 +15,12 @@ extension SimulatedPhone {
         await try relay.phone(phoneNumber).receivedMessages()
     }
 
+    /// Reads received messages: the senders get read receipts. Returns the ids it knew.
+    @discardableResult
+    public func markRead(_ ids: [String]) async throws(SimulatorError) -> [String] {
+        await try relay.phone(phoneNumber).markRead(ids)
+    }
+
     /// The receipts the phone has received for its own messages, oldest first.
     public func receivedReceipts() async throws(SimulatorError) -> [PhoneReceipt] {
         await try relay.phone(phoneNumber).receivedReceipts()

@@ -16,18 +16,18 @@ import ZapgateTestSupport
 /// SQLite gets a fresh file in a temporary folder; PostgreSQL a fresh database on the server
 /// named by `ZAPGATE_TEST_POSTGRES_URL`, dropped afterwards. Without that variable the
 /// PostgreSQL case fails, saying how to start the server.
-enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+public enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
     case postgres
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
     /// Logs nothing: the pool's connection chatter would bury the test output.
-    static let logger = Logger(label: "zapgate.test.store", factory: { _ in SwiftLogNoOpLogHandler() })
+    public static let logger = Logger(label: "zapgate.test.store", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Runs `body` with an open database, migrated with `migrations` (`nil`: not migrated at all,
     /// not even `schema_migrations`), and throws it away afterwards.
-    func withDatabase<T>(
+    public func withDatabase<T>(
         migrations: [Migration]? = Migrations.all,
         _ body: (any SQLDatabase) async throws -> T
     ) async throws -> T {
@@ -46,7 +46,7 @@ enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// Runs `body` with an empty place for a database that it may open (and close, and open
     /// again) itself, then removes it.
-    func withScratchLocation<T>(_ body: (StoreLocation) async throws -> T) async throws -> T {
+    public func withScratchLocation<T>(_ body: (StoreLocation) async throws -> T) async throws -> T {
         let location: StoreLocation
         let cleanup: () async -> Void
         switch self {
@@ -72,7 +72,7 @@ enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     /// Opens the database at `location` (quietly), migrated like ``withDatabase(migrations:_:)``.
-    static func open(_ location: StoreLocation, migrations: [Migration]? = Migrations.all) async throws
+    public static func open(_ location: StoreLocation, migrations: [Migration]? = Migrations.all) async throws
         -> any SQLDatabase
     {
         if let migrations {
@@ -94,6 +94,16 @@ enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         } catch {
             await server.close()
             throw error
+        }
+    }
+}
+
+extension StoreLocation {
+    /// The location as `ZAPGATE_DATABASE_URL` spells it.
+    public var urlString: String {
+        switch self {
+        case .sqlite(let path): "sqlite:" + path
+        case .postgres(let url): url
         }
     }
 }

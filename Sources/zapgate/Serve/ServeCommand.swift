@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ZapgateEngine
+import ZapgateGateway
+import ZapgateNoise
+
+/// `zapgate serve`: the gateway. Every option can also come from a `ZAPGATE_…` environment
+/// variable (the flag wins); with nothing set it serves on 127.0.0.1:8080 with SQLite in ./data.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway: the HTTP API, the instances and their send queues.",
+        discussion: """
+            Options and their environment variables (the option wins):
+              --host ZAPGATE_HOST (127.0.0.1)      --port ZAPGATE_PORT (8080)
+              --data ZAPGATE_DATA (./data)         --database-url ZAPGATE_DATABASE_URL
+              (sqlite:<data>/zapgate.sqlite, or postgres://user:password@host:port/database)
+              ZAPGATE_MASTER_KEY (64 hex digits or base64 of 32 bytes; else <data>/master.key, made 0600)
+              ZAPGATE_ADMIN_KEY (else the stored one; else one is made and printed once)
+              --sandbox ZAPGATE_SANDBOX=1          --log-level ZAPGATE_LOG_LEVEL (info)
+              --whatsapp-url ZAPGATE_WHATSAPP_URL  --whatsapp-root-key ZAPGATE_WHATSAPP_ROOT_KEY
+
+            Keys are read from the environment only, so they stay out of process listings. With \
+            --sandbox, the simulator runs in-process, every instance links to it, and scripted \
+            phones answer under /sandbox (see the README's walkthrough). It prints \
+            `listening on http://<host>:<port>` once it serves; SIGINT or SIGTERM stop it gracefully.
+            """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host: String?
+
+    @Option(help: "The port to listen on; 0 picks a free one.")
+    var port: Int?
+
+    @Option(
+        help: ArgumentHelp("The data folder (SQLite file, master key, sandbox state).", valueName: "path"))
+    var data: String?
+
+    @Option(
+        help: ArgumentHelp("sqlite:<path> or postgres://user:password@host:port/database.", valueName: "url"))
+    var databaseURL: String?
+
+    @Flag(help: "Run the simulator in-process with scripted phones, instead of connecting to WhatsApp.")
+    var sandbox = false
+
+    @Option(
+        help: ArgumentHelp("The chat WebSocket to connect instances to (for a simulator).", valueName: "url"))
+    var whatsappURL: String?
+
+    @Option(help: ArgumentHelp("The certificate root to trust there (64 hex digits).", valueName: "hex"))
+    var whatsappRootKey: String?
+
+    @Option(help: "The lowest level of log written to stderr.")
+    var logLevel: LogLevelOption?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let setting = { (name: String) in environment["ZAPGATE_" + name].flatMap { $0.isEmpty ? nil : $0 } }
+        let level =
+            try logLevel ?? setting("LOG_LEVEL").map { text in
+                guard let level = LogLevelOption(rawValue: text) else {
+                    throw ValidationError(
+                        "ZAPGATE_LOG_LEVEL must be one of \(LogLevelOption.allCases.map(\.rawValue))")
+                }
+                return level
+            } ?? .info
+        LoggingSystem.bootstrapStandardError(level: level)
+        var configuration = GatewayConfiguration()
+        configuration.host = host ?? setting("HOST") ?? configuration.host
+        if let port = try port ?? setting("PORT").map(Self.port) { configuration.port = port }
+        configuration.dataDirectory = data ?? setting("DATA") ?? configuration.dataDirectory
+        configuration.databaseURL = databaseURL ?? setting("DATABASE_URL")
+        configuration.masterKey = setting("MASTER_KEY")
+        configuration.adminKey = setting("ADMIN_KEY")
+        configuration.sandbox =
+            sandbox || ["1", "true", "yes"].contains(setting("SANDBOX")?.lowercased() ?? "")
+        if let url = whatsappURL ?? setting("WHATSAPP_URL") {
+            guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
+                throw ValidationError("--whatsapp-url must start with ws:// or wss://")
+            }
+            var verifier = configuration.session.noise.verifier
+            if let text = whatsappRootKey ?? setting("WHATSAPP_ROOT_KEY") {
+                guard let key = HexKey.parse(text) else {
+                    throw ValidationError("--whatsapp-root-key must be 64 hex digits")
+                }
+                verifier = NoiseCertificateVerifier(trustedRootKey: key)
+            }
+            configuration.session.noise = .init(url: url, origin: nil, verifier: verifier)
+            if url.hasPrefix("ws://") { configuration.session.media.scheme = "http" }
+        }
+        let logger = Logger(label: "zapgate.gateway")
+        let host = configuration.host
+        try await GatewayServer.run(configuration, logger: logger) { started in
+            if let key = started.generatedAdminKey {
+                Terminal.say(
+                    """
+                    admin key (shown once; it is stored only as a hash): \(key)
+                    """)
+            }
+            Terminal.say("listening on http://\(host):\(started.port)\(started.sandbox ? " (sandbox)" : "")")
+        }
+    }
+
+    static func port(_ text: String) throws -> Int {
+        guard let port = Int(text), (0...65_535).contains(port) else {
+            throw ValidationError("ZAPGATE_PORT must be a port number")
+        }
+        return port
+    }
+}
