@@ -74,6 +74,14 @@ struct GatewayAccessTests {
             #expect(revoke.status == 204)
             let afterRevoke = try await gateway.call(.GET, base, key: owner.key)
             #expect(afterRevoke.status == 401)
+            // Deleting a tenant takes its keys and instances with it.
+            let deleted = try await gateway.call(
+                .DELETE, "/v1/tenants/\(other.id)", key: GatewayHarness.adminKey)
+            #expect(deleted.status == 204)
+            #expect(try await gateway.call(.GET, "/v1/instances", key: other.key).status == 401)
+            #expect(
+                try await gateway.call(.GET, "/v1/tenants/\(other.id)", key: GatewayHarness.adminKey).status
+                    == 404)
         }
     }
 

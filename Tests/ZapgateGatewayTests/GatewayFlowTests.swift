@@ -62,6 +62,14 @@ struct GatewayFlowTests {
                     ]
                 ),
                 ("document", ["type": "document", "fileName": "notes.pdf", "media": ["uploadId": uploadID]]),
+                // A URL the gateway fetches when it sends: its own spec, over loopback.
+                (
+                    "document",
+                    [
+                        "type": "document", "fileName": "openapi.yaml",
+                        "media": ["url": "http://127.0.0.1:\(gateway.port)/openapi.yaml"],
+                    ]
+                ),
                 (
                     "sticker",
                     [
@@ -89,6 +97,16 @@ struct GatewayFlowTests {
                 #expect(
                     inbound["type"] as? String == kind, "\(kind) arrived as \(inbound["type"] ?? "nothing")")
                 try await gateway.waitForStatus(alice, aliceInstance, id, "delivered")
+                if kind == "document",
+                    inbound["content"].flatMap({ ($0 as? [String: Any])?["fileName"] }) as? String
+                        == "openapi.yaml"
+                {
+                    let media = try await gateway.call(
+                        .GET, "/v1/instances/\(bobInstance)/messages/\(id)/media", key: bob.key)
+                    #expect(String(decoding: media.body, as: UTF8.self).hasPrefix("openapi: 3.1.0"))
+                    #expect(
+                        media.headers.first(name: "content-disposition")?.contains("openapi.yaml") == true)
+                }
                 if kind == "image" {
                     #expect(inbound["text"] as? String == "the shop")
                     let media = try await gateway.call(
@@ -112,7 +130,21 @@ struct GatewayFlowTests {
                 cursor = page.json["nextCursor"] as? String
             } while cursor != nil
             #expect(seen.count == Set(seen).count)
-            #expect(seen.count == 12, "bob has \(seen.count) messages")
+            #expect(seen.count == 13, "bob has \(seen.count) messages")
+
+            // A URL that cannot be fetched fails the message, with the reason.
+            let broken = try await gateway.send(
+                alice, aliceInstance,
+                [
+                    "to": Self.bobPhone, "type": "image",
+                    "media": [
+                        "url": "http://127.0.0.1:\(gateway.port)/no-such-file", "mimetype": "image/png",
+                    ],
+                ])
+            let failed = try await gateway.waitFor(
+                "/v1/instances/\(aliceInstance)/messages/\(broken)", key: alice.key, "the broken URL failing"
+            ) { $0.json["status"] as? String == "failed" }
+            #expect((failed.json["failureReason"] as? String)?.contains("404") == true)
         }
     }
 }

@@ -511,7 +511,9 @@ extension Components {
             /// - `client_outdated`: WhatsApp refuses this client version.
             /// - `refused`: WhatsApp refused the login for another reason (see `message`).
             /// - `qr_expired`: every QR code of the linking session expired without a scan.
+            /// - `pairing_rejected`: the phone's answer to linking did not verify.
             /// - `connection_lost`: the connection dropped (while `reconnecting`).
+            /// - `logged_out`: the device was logged out (by `POST …/logout` or on the phone).
             ///
             ///
             /// - Remark: Generated from `#/components/schemas/InstanceError/code`.
@@ -520,13 +522,17 @@ extension Components {
                 case clientOutdated = "client_outdated"
                 case refused = "refused"
                 case qrExpired = "qr_expired"
+                case pairingRejected = "pairing_rejected"
                 case connectionLost = "connection_lost"
+                case loggedOut = "logged_out"
             }
             /// - `replaced`: another client logged in with the same credentials.
             /// - `client_outdated`: WhatsApp refuses this client version.
             /// - `refused`: WhatsApp refused the login for another reason (see `message`).
             /// - `qr_expired`: every QR code of the linking session expired without a scan.
+            /// - `pairing_rejected`: the phone's answer to linking did not verify.
             /// - `connection_lost`: the connection dropped (while `reconnecting`).
+            /// - `logged_out`: the device was logged out (by `POST …/logout` or on the phone).
             ///
             ///
             /// - Remark: Generated from `#/components/schemas/InstanceError/code`.
@@ -571,12 +577,14 @@ extension Components {
         /// | `connecting` | the account unlinked this device meanwhile | `logged_out` |
         /// | `awaiting_link` | the phone scans the QR code or enters the pairing code | `connecting` (then `connected`) |
         /// | `awaiting_link` | every QR code expired without a scan | `failed` (`qr_expired`) |
+        /// | `connecting` | the phone's linking answer does not verify | `failed` (`pairing_rejected`) |
         /// | `connected` | the connection drops | `reconnecting` |
         /// | `reconnecting` | the connection is back | `connected` |
         /// | `connected`, `reconnecting` | another client logs in with the same credentials | `failed` (`replaced`) |
         /// | `connected`, `reconnecting` | logged out on the phone, or `POST …/logout` | `logged_out` |
         /// | `connected`, `reconnecting` | `POST …/restart` | `connecting` |
-        /// | any | server restart | `connecting` if `desiredState` is `running`, else unchanged |
+        /// | any running state | the server stops | `disconnected` |
+        /// | any | the server starts | `connecting` if `desiredState` is `running`, else unchanged |
         ///
         /// `DELETE` ends every state. `statusSince` is when the current status began.
         ///

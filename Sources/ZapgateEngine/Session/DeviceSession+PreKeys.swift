@@ -63,11 +63,7 @@ extension DeviceSession {
         }
         credentials = updated
         try await save(updated)
-        do {
-            for record in records { try await store.storePreKey(record) }
-        } catch {
-            throw .store("\(error)")
-        }
+        try await store.savePreKeys(records)
         return records
     }
 

@@ -14,11 +14,11 @@ extension GatewayAPI {
         let name = try Validation.planName(input.path.plan, field: "plan")
         guard case .json(let body) = input.body else { throw GatewayError.malformedBody("Send JSON.") }
         guard (0...10_000).contains(body.maxInstances) else {
-            throw GatewayError.validation(field: "maxInstances", detail: "maxInstances is 0 to 10000.")
+            throw GatewayError.validation(field: "/maxInstances", detail: "maxInstances is 0 to 10000.")
         }
         guard (1...10_000).contains(body.linkAttemptsPerHour) else {
             throw GatewayError.validation(
-                field: "linkAttemptsPerHour", detail: "linkAttemptsPerHour is 1 to 10000.")
+                field: "/linkAttemptsPerHour", detail: "linkAttemptsPerHour is 1 to 10000.")
         }
         let plan = Plan(
             name: name, maxInstances: body.maxInstances, linkAttemptsPerHour: body.linkAttemptsPerHour)

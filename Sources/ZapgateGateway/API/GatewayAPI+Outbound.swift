@@ -12,91 +12,93 @@ extension GatewayAPI {
         switch body {
         case .text(let text):
             var request = try OutboundRequest(validating: text.to, type: "text")
-            request.text = try Validation.text(text.text, field: "text", maximum: 65_536)
+            request.text = try Validation.text(text.text, field: "/text", maximum: 65_536)
             request.mentions = try text.mentions.map { mentions throws(GatewayError) in
                 guard mentions.count <= 256 else {
-                    throw .validation(field: "mentions", detail: "At most 256 mentions.")
+                    throw .validation(field: "/mentions", detail: "At most 256 mentions.")
                 }
                 return try mentions.map { mention throws(GatewayError) in
-                    try Validation.recipient(mention, field: "mentions").description
+                    try Validation.recipient(mention, field: "/mentions").description
                 }
             }
             request.quote = try await known(
-                text.quote?.messageId, field: "quote.messageId", instance: instance)
+                text.quote?.messageId, field: "/quote/messageId", instance: instance)
             return request
         case .image(let image):
             var request = try OutboundRequest(validating: image.to, type: "image")
             request.caption = try caption(image.caption)
             request.quote = try await known(
-                image.quote?.messageId, field: "quote.messageId", instance: instance)
+                image.quote?.messageId, field: "/quote/messageId", instance: instance)
             request.media = try await media(image.media, instance: instance)
             return request
         case .video(let video):
             var request = try OutboundRequest(validating: video.to, type: "video")
             request.caption = try caption(video.caption)
             request.quote = try await known(
-                video.quote?.messageId, field: "quote.messageId", instance: instance)
+                video.quote?.messageId, field: "/quote/messageId", instance: instance)
             request.media = try await media(video.media, instance: instance)
             return request
         case .audio(let audio):
             var request = try OutboundRequest(validating: audio.to, type: "audio")
             request.voiceNote = audio.voiceNote
             if let seconds = audio.seconds, !(0...86_400).contains(seconds) {
-                throw .validation(field: "seconds", detail: "seconds is 0 to 86400.")
+                throw .validation(field: "/seconds", detail: "seconds is 0 to 86400.")
             }
             request.seconds = audio.seconds
             request.quote = try await known(
-                audio.quote?.messageId, field: "quote.messageId", instance: instance)
+                audio.quote?.messageId, field: "/quote/messageId", instance: instance)
             request.media = try await media(audio.media, instance: instance)
             return request
         case .document(let document):
             var request = try OutboundRequest(validating: document.to, type: "document")
             request.caption = try caption(document.caption)
             request.fileName = try document.fileName.map { name throws(GatewayError) in
-                try Validation.text(name, field: "fileName", maximum: 255)
+                try Validation.text(name, field: "/fileName", maximum: 255)
             }
             request.quote = try await known(
-                document.quote?.messageId, field: "quote.messageId", instance: instance)
+                document.quote?.messageId, field: "/quote/messageId", instance: instance)
             request.media = try await media(document.media, instance: instance)
             return request
         case .sticker(let sticker):
             var request = try OutboundRequest(validating: sticker.to, type: "sticker")
             request.quote = try await known(
-                sticker.quote?.messageId, field: "quote.messageId", instance: instance)
+                sticker.quote?.messageId, field: "/quote/messageId", instance: instance)
             request.media = try await media(sticker.media, instance: instance)
             return request
         case .location(let location):
             var request = try OutboundRequest(validating: location.to, type: "location")
             guard (-90...90).contains(location.latitude) else {
-                throw .validation(field: "latitude", detail: "latitude is -90 to 90.")
+                throw .validation(field: "/latitude", detail: "latitude is -90 to 90.")
             }
             guard (-180...180).contains(location.longitude) else {
-                throw .validation(field: "longitude", detail: "longitude is -180 to 180.")
+                throw .validation(field: "/longitude", detail: "longitude is -180 to 180.")
             }
             request.latitude = location.latitude
             request.longitude = location.longitude
             request.name = try location.name.map { name throws(GatewayError) in
-                try Validation.text(name, field: "name", maximum: 1_024)
+                try Validation.text(name, field: "/name", maximum: 1_024)
             }
             request.address = try location.address.map { address throws(GatewayError) in
-                try Validation.text(address, field: "address", maximum: 1_024)
+                try Validation.text(address, field: "/address", maximum: 1_024)
             }
             return request
         case .contact(let contact):
             var request = try OutboundRequest(validating: contact.to, type: "contact")
-            request.displayName = try Validation.text(contact.displayName, field: "displayName", maximum: 256)
-            request.vcard = try Validation.text(contact.vcard, field: "vcard", maximum: 16_384)
+            request.displayName = try Validation.text(
+                contact.displayName, field: "/displayName", maximum: 256)
+            request.vcard = try Validation.text(contact.vcard, field: "/vcard", maximum: 16_384)
             return request
         case .reaction(let reaction):
             var request = try OutboundRequest(validating: reaction.to, type: "reaction")
             request.targetMessageId = try await known(
-                reaction.messageId, field: "messageId", instance: instance)
-            request.emoji = try Validation.text(reaction.emoji, field: "emoji", maximum: 64, allowEmpty: true)
+                reaction.messageId, field: "/messageId", instance: instance)
+            request.emoji = try Validation.text(
+                reaction.emoji, field: "/emoji", maximum: 64, allowEmpty: true)
             return request
         case .edit(let edit):
             var request = try OutboundRequest(validating: edit.to, type: "edit")
             request.targetMessageId = try await own(edit.messageId, instance: instance)
-            request.text = try Validation.text(edit.text, field: "text", maximum: 65_536)
+            request.text = try Validation.text(edit.text, field: "/text", maximum: 65_536)
             return request
         case .revoke(let revoke):
             var request = try OutboundRequest(validating: revoke.to, type: "revoke")
@@ -107,7 +109,7 @@ extension GatewayAPI {
 
     private func caption(_ value: String?) throws(GatewayError) -> String? {
         try value.map { caption throws(GatewayError) in
-            try Validation.text(caption, field: "caption", maximum: 4_096)
+            try Validation.text(caption, field: "/caption", maximum: 4_096)
         }
     }
 
@@ -133,7 +135,7 @@ extension GatewayAPI {
         }
         guard let record, record.direction == .outbound else {
             throw .validation(
-                field: "messageId", detail: "Only messages this instance sent can be edited or deleted.")
+                field: "/messageId", detail: "Only messages this instance sent can be edited or deleted.")
         }
         return messageID
     }
@@ -149,7 +151,7 @@ extension GatewayAPI {
                 })
             else {
                 throw .validation(
-                    field: "media.uploadId",
+                    field: "/media/uploadId",
                     detail: "This instance has no upload \(uploaded.uploadId.prefix(64)).")
             }
             return OutboundMedia(uploadID: upload.id, url: nil, mimetype: upload.mimetype)
@@ -157,7 +159,7 @@ extension GatewayAPI {
             let mimetype = try Validation.mimetype(inline.mimetype)
             let data = Data(inline.base64.data)
             guard !data.isEmpty else {
-                throw .validation(field: "media.base64", detail: "The media is empty.")
+                throw .validation(field: "/media/base64", detail: "The media is empty.")
             }
             guard data.count <= limits.maximumMediaSize else {
                 throw .mediaTooLarge(limit: limits.maximumMediaSize)
@@ -167,7 +169,7 @@ extension GatewayAPI {
         case .RemoteMedia(let remote):
             guard remote.url.count <= 2_048, let url = URL(string: remote.url),
                 ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
-            else { throw .validation(field: "media.url", detail: "Give an http or https URL.") }
+            else { throw .validation(field: "/media/url", detail: "Give an http or https URL.") }
             let mimetype = try remote.mimetype.map { type throws(GatewayError) in
                 try Validation.mimetype(type)
             }

@@ -33,7 +33,7 @@ extension GatewayAPI {
         let sandbox = try phones()
         guard case .json(let body) = input.body else { throw GatewayError.malformedBody("Send JSON.") }
         let name = try body.name.map { name throws(GatewayError) in
-            try Validation.text(name, field: "name", maximum: 64)
+            try Validation.text(name, field: "/name", maximum: 64)
         }
         let phone = try await sandbox.phone(body.phoneNumber, name: name)
         return .created(.init(body: .json(await describe(phone, name: name))))
@@ -44,13 +44,13 @@ extension GatewayAPI {
     {
         let phone = try await phones().existing(input.path.phoneNumber)
         guard case .json(let body) = input.body else { throw GatewayError.malformedBody("Send JSON.") }
-        let qr = try Validation.text(body.qr, field: "qr", maximum: 1_024)
+        let qr = try Validation.text(body.qr, field: "/qr", maximum: 1_024)
         do {
             let device = try await phone.scan(qr)
             return .ok(.init(body: .json(.init(linked: true, deviceJid: device.jid.description))))
         } catch {
             throw GatewayError.validation(
-                field: "qr", detail: "The phone could not link with this QR code: \(error)")
+                field: "/qr", detail: "The phone could not link with this QR code: \(error)")
         }
     }
 
@@ -59,13 +59,13 @@ extension GatewayAPI {
     {
         let phone = try await phones().existing(input.path.phoneNumber)
         guard case .json(let body) = input.body else { throw GatewayError.malformedBody("Send JSON.") }
-        let code = try Validation.text(body.code, field: "code", maximum: 16)
+        let code = try Validation.text(body.code, field: "/code", maximum: 16)
         do {
             let device = try await phone.enterPairingCode(code)
             return .ok(.init(body: .json(.init(linked: true, deviceJid: device.jid.description))))
         } catch {
             throw GatewayError.validation(
-                field: "code", detail: "The phone could not link with this code: \(error)")
+                field: "/code", detail: "The phone could not link with this code: \(error)")
         }
     }
 
@@ -75,12 +75,12 @@ extension GatewayAPI {
         let phone = try await phones().existing(input.path.phoneNumber)
         guard case .json(let body) = input.body else { throw GatewayError.malformedBody("Send JSON.") }
         let to = try Validation.recipient(body.to)
-        let text = try Validation.text(body.text, field: "text", maximum: 65_536)
+        let text = try Validation.text(body.text, field: "/text", maximum: 65_536)
         do {
             let id = try await phone.send(.text(text), to: to)
             return .accepted(.init(body: .json(.init(id: id))))
         } catch {
-            throw GatewayError.validation(field: "to", detail: "The phone could not send: \(error)")
+            throw GatewayError.validation(field: "/to", detail: "The phone could not send: \(error)")
         }
     }
 

@@ -4,7 +4,7 @@ import ZapgateWire
 /// The rules every input is checked against before anything is stored or sent.
 enum Validation {
     /// Names of tenants, instances and keys: 1–64 characters, starting with a letter or digit.
-    static func name(_ value: String, field: String = "name") throws(GatewayError) -> String {
+    static func name(_ value: String, field: String = "/name") throws(GatewayError) -> String {
         let allowed = value.unicodeScalars.allSatisfy {
             CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0)
         }
@@ -18,7 +18,7 @@ enum Validation {
     }
 
     /// Plan names: lowercase, 1–32 characters.
-    static func planName(_ value: String, field: String = "plan") throws(GatewayError) -> String {
+    static func planName(_ value: String, field: String = "/plan") throws(GatewayError) -> String {
         let valid =
             (1...32).contains(value.count) && value.first.map({ $0.isASCII && $0.isLowercase }) == true
             && value.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") }
@@ -32,7 +32,7 @@ enum Validation {
 
     /// A phone number in international form: 7 to 15 digits, an optional leading '+', no
     /// leading zero. Returns the digits.
-    static func phoneNumber(_ value: String, field: String = "phoneNumber") throws(GatewayError) -> String {
+    static func phoneNumber(_ value: String, field: String = "/phoneNumber") throws(GatewayError) -> String {
         var digits = value.trimmingCharacters(in: .whitespaces)
         if digits.hasPrefix("+") { digits.removeFirst() }
         guard (7...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
@@ -46,7 +46,7 @@ enum Validation {
     }
 
     /// A recipient: a phone number, or a person's or group's JID. Returns the chat JID.
-    static func recipient(_ value: String, field: String = "to") throws(GatewayError) -> JID {
+    static func recipient(_ value: String, field: String = "/to") throws(GatewayError) -> JID {
         if !value.contains("@") {
             return JID(user: try phoneNumber(value, field: field), server: .phoneNumber)
         }
@@ -95,7 +95,7 @@ enum Validation {
     }
 
     /// A message id as WhatsApp clients make them: 1–128 visible ASCII characters.
-    static func messageID(_ value: String, field: String = "messageId") throws(GatewayError) -> String {
+    static func messageID(_ value: String, field: String = "/messageId") throws(GatewayError) -> String {
         guard (1...128).contains(value.count), value.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw .validation(field: field, detail: "'\(value.prefix(64))' is not a message id.")
         }
@@ -103,7 +103,7 @@ enum Validation {
     }
 
     /// A MIME type such as `image/jpeg`.
-    static func mimetype(_ value: String, field: String = "media.mimetype") throws(GatewayError) -> String {
+    static func mimetype(_ value: String, field: String = "/media/mimetype") throws(GatewayError) -> String {
         let parts = value.split(separator: "/")
         guard value.count <= 255, parts.count == 2, parts.allSatisfy({ !$0.isEmpty }),
             value.allSatisfy({ $0.isASCII && !$0.isWhitespace || $0 == " " })

@@ -24,7 +24,7 @@ extension InstanceRuntime {
             showPairingCode(code)
             return code
         } catch .invalidPhoneNumber {
-            throw .validation(field: "phoneNumber", detail: "WhatsApp does not take this number.")
+            throw .validation(field: "/phoneNumber", detail: "WhatsApp does not take this number.")
         } catch .notAwaitingPairing {
             throw .conflict("The instance is not waiting to link; connect it again.")
         } catch {
@@ -41,7 +41,8 @@ extension InstanceRuntime {
             } catch {
                 throw .unavailable("WhatsApp did not confirm the logout: \(error)")
             }
-            await stop()
+            // The session ends by itself and reports the logout; cancelling it could lose that.
+            await running?.value
             return
         }
         await stop()

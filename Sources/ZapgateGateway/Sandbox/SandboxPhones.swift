@@ -20,7 +20,7 @@ actor SandboxPhones {
             if names[digits] == nil || name != nil { names[digits] = name }
             return phone
         } catch {
-            throw .validation(field: "phoneNumber", detail: "\(error)")
+            throw .validation(field: "/phoneNumber", detail: "\(error)")
         }
     }
 

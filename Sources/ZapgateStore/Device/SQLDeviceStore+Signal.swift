@@ -72,6 +72,10 @@ extension SQLDeviceStore {
         }
     }
 
+    public func savePreKeys(_ records: [PreKeyRecord]) async throws(EngineError) {
+        do { try await storePreKeys(records) } catch { throw error.engineError }
+    }
+
     public func removePreKey(id: UInt32) async throws(SignalError) {
         do {
             try await database.query(
