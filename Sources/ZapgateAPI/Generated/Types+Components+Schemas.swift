@@ -1708,29 +1708,6 @@ extension Components {
             case failed = "failed"
             case received = "received"
         }
-        /// - Remark: Generated from `#/components/schemas/MessageStatusChange`.
-        public struct MessageStatusChange: Codable, Hashable, Sendable {
-            /// - Remark: Generated from `#/components/schemas/MessageStatusChange/status`.
-            public var status: Components.Schemas.MessageStatus
-            /// - Remark: Generated from `#/components/schemas/MessageStatusChange/at`.
-            public var at: Foundation.Date
-            /// Creates a new `MessageStatusChange`.
-            ///
-            /// - Parameters:
-            ///   - status:
-            ///   - at:
-            public init(
-                status: Components.Schemas.MessageStatus,
-                at: Foundation.Date
-            ) {
-                self.status = status
-                self.at = at
-            }
-            public enum CodingKeys: String, CodingKey {
-                case status
-                case at
-            }
-        }
         /// A message sent or received by an instance.
         ///
         /// - Remark: Generated from `#/components/schemas/Message`.
@@ -1815,10 +1792,6 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Message/updatedAt`.
             public var updatedAt: Foundation.Date
-            /// Every status it had, oldest first.
-            ///
-            /// - Remark: Generated from `#/components/schemas/Message/statusHistory`.
-            public var statusHistory: [Components.Schemas.MessageStatusChange]?
             /// Creates a new `Message`.
             ///
             /// - Parameters:
@@ -1838,7 +1811,6 @@ extension Components {
             ///   - timestamp: The message's WhatsApp timestamp (when it was sent).
             ///   - createdAt: When this server stored it.
             ///   - updatedAt: When its status last changed.
-            ///   - statusHistory: Every status it had, oldest first.
             public init(
                 id: Components.Schemas.MessageId,
                 instanceId: Swift.String,
@@ -1855,8 +1827,7 @@ extension Components {
                 hasMedia: Swift.Bool,
                 timestamp: Foundation.Date,
                 createdAt: Foundation.Date,
-                updatedAt: Foundation.Date,
-                statusHistory: [Components.Schemas.MessageStatusChange]? = nil
+                updatedAt: Foundation.Date
             ) {
                 self.id = id
                 self.instanceId = instanceId
@@ -1874,7 +1845,6 @@ extension Components {
                 self.timestamp = timestamp
                 self.createdAt = createdAt
                 self.updatedAt = updatedAt
-                self.statusHistory = statusHistory
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -1893,7 +1863,6 @@ extension Components {
                 case timestamp
                 case createdAt
                 case updatedAt
-                case statusHistory
             }
         }
         /// - Remark: Generated from `#/components/schemas/MessagePage`.

@@ -18,11 +18,16 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let problem = gatewayError(for: error)
+            // Each problem names its occurrence, so a user can quote it and we can find it.
+            let occurrence = "urn:uuid:" + UUID().uuidString.lowercased()
             if case .internal = problem {
                 context.logger.error(
-                    "request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                    "request failed",
+                    metadata: [
+                        "error": "\(error)", "path": "\(request.uri.path)", "occurrence": "\(occurrence)",
+                    ])
             }
-            return Self.response(problem, instance: request.uri.path)
+            return Self.response(problem, instance: occurrence)
         }
     }
 
