@@ -207,7 +207,11 @@ let package = Package(
             name: "ZapgateBenchmarks",
             dependencies: [
                 "ZapgateCrypto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal", "ZapgateEngine",
-                "ZapgateSimulator", "ZapgateProtocol", "ZapgateMessaging", "ZapgateProto",
+                "ZapgateSimulator", "ZapgateProtocol", "ZapgateMessaging", "ZapgateProto", "ZapgateGateway",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/ZapgateBenchmarks"
         ),

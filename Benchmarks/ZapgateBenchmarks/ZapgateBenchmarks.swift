@@ -5,7 +5,11 @@ import Foundation
 /// Run in release mode: `swift run -c release ZapgateBenchmarks` for the protocol layers,
 /// `… ZapgateBenchmarks linking [N]` for logging in N stored devices (default 1,000),
 /// `… ZapgateBenchmarks media` for media encryption and decryption throughput,
-/// `… ZapgateBenchmarks messaging [N]` for messages per second between two engines.
+/// `… ZapgateBenchmarks messaging [N]` for messages per second between two engines,
+/// `… ZapgateBenchmarks gateway-throughput [N] [--clients C] [--database-url URL]` for accepted →
+/// acknowledged messages per second through the gateway's HTTP API,
+/// `… ZapgateBenchmarks gateway-memory [N] [--database-url URL] [--prekeys P] [--concurrency C]`
+/// for the gateway's resident memory per connected instance.
 @main
 struct ZapgateBenchmarks {
     static func main() async throws {
@@ -21,12 +25,35 @@ struct ZapgateBenchmarks {
             print("| benchmark | ops/s | MB/s |")
             print("|---|---:|---:|")
             for result in results { print(result.row) }
+        case "gateway-throughput":
+            try await GatewayThroughputBenchmark.run(
+                count: count(arguments) ?? 2000,
+                clients: option("--clients", arguments).flatMap { Int($0) } ?? 8,
+                databaseURL: option("--database-url", arguments))
+        case "gateway-memory":
+            try await GatewayMemoryBenchmark.run(
+                count: count(arguments) ?? 1000, databaseURL: option("--database-url", arguments),
+                preKeys: option("--prekeys", arguments).flatMap { Int($0) },
+                concurrency: option("--concurrency", arguments).flatMap { Int($0) } ?? 20)
+        case "gateway-child":
+            try await GatewayChild.run()
         case "engine-child":
             guard let file = arguments.dropFirst().first else { throw BenchmarkError.notLinked }
             try await EngineChild.run(file: file)
         default:
             try layers()
         }
+    }
+
+    /// The count after the subcommand, when one is given.
+    static func count(_ arguments: ArraySlice<String>) -> Int? {
+        arguments.dropFirst().first.flatMap { Int($0) }
+    }
+
+    /// The value after `name`, as in `--clients 8`.
+    static func option(_ name: String, _ arguments: ArraySlice<String>) -> String? {
+        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.endIndex else { return nil }
+        return arguments[index + 1]
     }
 
     static func layers() throws {
