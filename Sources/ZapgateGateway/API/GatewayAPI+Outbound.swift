@@ -25,46 +25,34 @@ extension GatewayAPI {
                 text.quote?.messageId, field: "/quote/messageId", instance: instance)
             return request
         case .image(let image):
-            var request = try OutboundRequest(validating: image.to, type: "image")
-            request.caption = try caption(image.caption)
-            request.quote = try await known(
-                image.quote?.messageId, field: "/quote/messageId", instance: instance)
-            request.media = try await media(image.media, instance: instance)
-            return request
+            return try await mediaRequest(
+                "image", to: image.to, media: image.media, quote: image.quote, caption: image.caption,
+                instance: instance)
         case .video(let video):
-            var request = try OutboundRequest(validating: video.to, type: "video")
-            request.caption = try caption(video.caption)
-            request.quote = try await known(
-                video.quote?.messageId, field: "/quote/messageId", instance: instance)
-            request.media = try await media(video.media, instance: instance)
-            return request
+            return try await mediaRequest(
+                "video", to: video.to, media: video.media, quote: video.quote, caption: video.caption,
+                instance: instance)
         case .audio(let audio):
-            var request = try OutboundRequest(validating: audio.to, type: "audio")
-            request.voiceNote = audio.voiceNote
             if let seconds = audio.seconds, !(0...86_400).contains(seconds) {
                 throw .validation(field: "/seconds", detail: "seconds is 0 to 86400.")
             }
+            var request = try await mediaRequest(
+                "audio", to: audio.to, media: audio.media, quote: audio.quote, instance: instance)
+            request.voiceNote = audio.voiceNote
             request.seconds = audio.seconds
-            request.quote = try await known(
-                audio.quote?.messageId, field: "/quote/messageId", instance: instance)
-            request.media = try await media(audio.media, instance: instance)
             return request
         case .document(let document):
-            var request = try OutboundRequest(validating: document.to, type: "document")
-            request.caption = try caption(document.caption)
-            request.fileName = try document.fileName.map { name throws(GatewayError) in
+            let fileName = try document.fileName.map { name throws(GatewayError) in
                 try Validation.text(name, field: "/fileName", maximum: 255)
             }
-            request.quote = try await known(
-                document.quote?.messageId, field: "/quote/messageId", instance: instance)
-            request.media = try await media(document.media, instance: instance)
+            var request = try await mediaRequest(
+                "document", to: document.to, media: document.media, quote: document.quote,
+                caption: document.caption, instance: instance)
+            request.fileName = fileName
             return request
         case .sticker(let sticker):
-            var request = try OutboundRequest(validating: sticker.to, type: "sticker")
-            request.quote = try await known(
-                sticker.quote?.messageId, field: "/quote/messageId", instance: instance)
-            request.media = try await media(sticker.media, instance: instance)
-            return request
+            return try await mediaRequest(
+                "sticker", to: sticker.to, media: sticker.media, quote: sticker.quote, instance: instance)
         case .location(let location):
             var request = try OutboundRequest(validating: location.to, type: "location")
             guard (-90...90).contains(location.latitude) else {
@@ -105,6 +93,18 @@ extension GatewayAPI {
             request.targetMessageId = try await own(revoke.messageId, instance: instance)
             return request
         }
+    }
+
+    /// The parts every media message has: recipient, media, an optional quote and caption.
+    private func mediaRequest(
+        _ type: String, to recipient: String, media source: Components.Schemas.Media,
+        quote: Components.Schemas.Quote?, caption text: String? = nil, instance: InstanceRecord
+    ) async throws(GatewayError) -> OutboundRequest {
+        var request = try OutboundRequest(validating: recipient, type: type)
+        request.caption = try caption(text)
+        request.quote = try await known(quote?.messageId, field: "/quote/messageId", instance: instance)
+        request.media = try await media(source, instance: instance)
+        return request
     }
 
     private func caption(_ value: String?) throws(GatewayError) -> String? {

@@ -89,9 +89,8 @@ struct Answer: Sendable {
 
     /// A problem's `type` slug.
     var problem: String? {
-        (json["type"] as? String).map {
-            $0.replacingOccurrences(of: "https://zapgate.dev/problems/", with: "")
-        }
+        // The type is a URI whose last path segment is the slug.
+        (json["type"] as? String).flatMap { $0.split(separator: "/").last.map(String.init) }
     }
 }
 
