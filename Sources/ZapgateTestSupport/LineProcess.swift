@@ -108,9 +108,25 @@ public final class LineProcess: Sendable {
         process.interrupt()
     }
 
+    /// The child's process id.
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Sends `signal` to the process, e.g. `SIGKILL` for a crash test: unlike ``stop()`` the
+    /// child gets no chance to shut down in order. Nothing happens once it has exited.
+    public func kill(signal: Int32) {
+        guard process.isRunning else { return }
+        deliver(signal, to: process.processIdentifier)
+    }
+
     /// Closes stdin and terminates the process if it is still running.
     public func stop() {
         closeInput()
         if process.isRunning { process.terminate() }
     }
+}
+
+/// The C library's `kill`, out of reach inside ``LineProcess`` where its own `kill(signal:)`
+/// hides it.
+private func deliver(_ signal: Int32, to process: pid_t) {
+    _ = kill(process, signal)
 }
