@@ -6,8 +6,10 @@ import ZapgateStore
 import ZapgateWire
 
 extension InstanceRuntime {
-    /// How many times a message is tried before it fails (a crash mid-send counts as a try).
-    static let maximumAttempts = 8
+    /// How many times a message is tried before it fails. A try cut short by a crash counts
+    /// too (it cannot be told apart from a message that crashes the gateway), so the limit is
+    /// far above what a run of crashes and restarts uses up: such a message must still go.
+    static let maximumAttempts = 100
 
     /// Sends queued messages in the order they were accepted while the instance is connected,
     /// and sleeps until woken (connected again, a new message) when there is nothing it can do.

@@ -28,12 +28,11 @@ extension CrashRig {
     /// must come back without a scan, the requests left unanswered are repeated with their
     /// Idempotency-Keys, and the send queues drain before the next cycle.
     ///
-    /// Why drain: the gateway counts a send attempt before each try, crashes included, and
-    /// fails a message at its eighth (docs/gateway.md, poison-message protection). On a loaded
-    /// machine the first send after a restart can take seconds (the session answers its device
-    /// query only after reading the offline backlog), longer than the next kill leaves it, so
-    /// without draining the same message would be interrupted cycle after cycle until it failed
-    /// — as designed, not a loss this test is after.
+    /// Why drain: the gateway counts a send attempt before each try, crashes included (it
+    /// fails a message at its hundredth, docs/gateway.md). On a loaded machine the first send
+    /// after a restart can take seconds (the session answers its device query only after
+    /// reading the offline backlog), longer than the next kill leaves it; draining keeps each
+    /// cycle's kill landing on fresh load and the whole test bounded in time.
     func crashCycle(_ cycle: Int, _ schedule: CycleSchedule) async throws {
         let linked = try instances
         async let aToB: Void = apiFlow(
