@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ZapgateStore
 import ZapgateStoreTestSupport
@@ -120,22 +121,25 @@ import ZapgateTestSupport
             try await db.query("CREATE TABLE flags (name TEXT PRIMARY KEY, state TEXT NOT NULL)")
             try await db.query("INSERT INTO flags (name, state) VALUES (\("a"), \("committed"))")
             let (inside, insideSignal) = AsyncStream.makeStream(of: Void.self)
+            let readDone = Mutex(false)
             let writer = Task {
                 try await db.transaction { tx throws(StoreError) in
                     try await tx.query("UPDATE flags SET state = \("pending") WHERE name = \("a")")
                     insideSignal.yield()
-                    try? await Task.sleep(for: .milliseconds(400))
+                    // Held open until the read is answered (a read that waited for this
+                    // transaction would only be answered after the 10 s and see "pending").
+                    let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+                    while !readDone.withLock({ $0 }), ContinuousClock.now < deadline {
+                        try? await Task.sleep(for: .milliseconds(10))
+                    }
                 }
             }
             for await _ in inside { break }
             // A plain SELECT is answered from the last commit while the write is under way.
-            let clock = ContinuousClock()
-            let start = clock.now
             let state = try await db.first("SELECT state FROM flags WHERE name = \("a")")?.string("state")
-            let waited = clock.now - start
+            readDone.withLock { $0 = true }
             try await writer.value
             #expect(state == "committed")
-            #expect(waited < .milliseconds(300))
             #expect(try await db.first("SELECT state FROM flags")?.string("state") == "pending")
         }
     }
