@@ -27,6 +27,24 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/MessageId`.
         public typealias MessageId = Components.Schemas.MessageId
+        /// The webhook subscription's id.
+        ///
+        /// - Remark: Generated from `#/components/parameters/WebhookId`.
+        public typealias WebhookId = Swift.String
+        /// The event's `id` (the instance's id, a colon, the event number).
+        ///
+        /// - Remark: Generated from `#/components/parameters/EventId`.
+        public typealias EventId = Components.Schemas.EventId
+        /// Only events numbered above this; the `lastSeq` of the previous page, or 0 from the start.
+        ///
+        /// - Remark: Generated from `#/components/parameters/EventsAfter`.
+        public typealias EventsAfter = Swift.Int64
+        /// Only events of these types: comma-separated patterns, each an event type, a prefix and
+        /// `.*` (`message.*`), or `*`. All types when absent.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/parameters/EventTypes`.
+        public typealias EventTypes = Swift.String
         /// The simulated phone's number, digits only with the country code.
         ///
         /// - Remark: Generated from `#/components/parameters/SandboxPhoneNumber`.

@@ -1890,6 +1890,777 @@ extension Components {
                 case nextCursor
             }
         }
+        /// An event's id, the same wherever it is sent (the instance's id, a colon, the event number).
+        ///
+        /// - Remark: Generated from `#/components/schemas/EventId`.
+        public typealias EventId = Swift.String
+        /// Something that happened on an instance, as the event list, the live stream and
+        /// webhooks all carry it (webhooks byte for byte the same).
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/Event`.
+        public struct Event: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Event/id`.
+            public var id: Components.Schemas.EventId
+            /// The event's number within its instance, from 1, without gaps.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/seq`.
+            public var seq: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Event/instanceId`.
+            public var instanceId: Swift.String
+            /// What happened; `data` depends on it:
+            ///
+            /// | `type` | When | `data` |
+            /// |---|---|---|
+            /// | `message.received` | a message arrived | the `Message`, as `GET …/messages/{messageId}` answers it |
+            /// | `message.status` | a message's status changed | the `Message` as it is now |
+            /// | `instance.status` | the instance's status changed | the `Instance` |
+            /// | `instance.qr` | a new QR code is showing | `{ "code", "expiresAt" }` |
+            /// | `instance.pairing_code` | a pairing code was issued | `{ "code" }` |
+            ///
+            /// More types may come; skip the ones you do not know. Test deliveries
+            /// (`POST /v1/webhooks/{webhookId}/test`) have type `webhook.test`.
+            ///
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/type`.
+            public var _type: Swift.String
+            /// When it happened (when this server stored it).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/createdAt`.
+            public var createdAt: Foundation.Date
+            /// The details, by `type` (see there).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/data`.
+            public struct DataPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `DataPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// The details, by `type` (see there).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/data`.
+            public var data: Components.Schemas.Event.DataPayload
+            /// Creates a new `Event`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - seq: The event's number within its instance, from 1, without gaps.
+            ///   - instanceId:
+            ///   - _type: What happened; `data` depends on it:
+            ///   - createdAt: When it happened (when this server stored it).
+            ///   - data: The details, by `type` (see there).
+            public init(
+                id: Components.Schemas.EventId,
+                seq: Swift.Int64,
+                instanceId: Swift.String,
+                _type: Swift.String,
+                createdAt: Foundation.Date,
+                data: Components.Schemas.Event.DataPayload
+            ) {
+                self.id = id
+                self.seq = seq
+                self.instanceId = instanceId
+                self._type = _type
+                self.createdAt = createdAt
+                self.data = data
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case seq
+                case instanceId
+                case _type = "type"
+                case createdAt
+                case data
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/EventPage`.
+        public struct EventPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EventPage/items`.
+            public var items: [Components.Schemas.Event]
+            /// The number of the last event this page looked at, counting those `types` left out:
+            /// pass it as `after` for the next page. It equals `after` when there was nothing new.
+            ///
+            ///
+            /// - Remark: Generated from `#/components/schemas/EventPage/lastSeq`.
+            public var lastSeq: Swift.Int64
+            /// Creates a new `EventPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - lastSeq: The number of the last event this page looked at, counting those `types` left out:
+            public init(
+                items: [Components.Schemas.Event],
+                lastSeq: Swift.Int64
+            ) {
+                self.items = items
+                self.lastSeq = lastSeq
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case lastSeq
+            }
+        }
+        /// A subscription that POSTs events to a URL.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Webhook`.
+        public struct Webhook: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Webhook/id`.
+            public var id: Swift.String
+            /// The only instance whose events it gets; absent for every instance of the tenant.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Webhook/instanceId`.
+            public var instanceId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Webhook/url`.
+            public var url: Swift.String
+            /// The event types it gets, as patterns (an event type, `prefix.*`, or `*`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Webhook/events`.
+            public var events: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Webhook/description`.
+            public var description: Swift.String?
+            /// `false` while paused: no events are queued for it, and pending deliveries wait.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Webhook/enabled`.
+            public var enabled: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Webhook/createdAt`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Webhook/updatedAt`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Webhook`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - instanceId: The only instance whose events it gets; absent for every instance of the tenant.
+            ///   - url:
+            ///   - events: The event types it gets, as patterns (an event type, `prefix.*`, or `*`).
+            ///   - description:
+            ///   - enabled: `false` while paused: no events are queued for it, and pending deliveries wait.
+            ///   - createdAt:
+            ///   - updatedAt:
+            public init(
+                id: Swift.String,
+                instanceId: Swift.String? = nil,
+                url: Swift.String,
+                events: [Swift.String],
+                description: Swift.String? = nil,
+                enabled: Swift.Bool,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date
+            ) {
+                self.id = id
+                self.instanceId = instanceId
+                self.url = url
+                self.events = events
+                self.description = description
+                self.enabled = enabled
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case instanceId
+                case url
+                case events
+                case description
+                case enabled
+                case createdAt
+                case updatedAt
+            }
+        }
+        /// A new subscription with its signing secret, shown this once.
+        ///
+        /// - Remark: Generated from `#/components/schemas/WebhookWithSecret`.
+        public struct WebhookWithSecret: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookWithSecret/id`.
+            public var id: Swift.String
+            /// The only instance whose events it gets; absent for every instance of the tenant.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookWithSecret/instanceId`.
+            public var instanceId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WebhookWithSecret/url`.
+            public var url: Swift.String
+            /// The event types it gets, as patterns (an event type, `prefix.*`, or `*`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookWithSecret/events`.
+            public var events: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/WebhookWithSecret/description`.
+            public var description: Swift.String?
+            /// `false` while paused: no events are queued for it, and pending deliveries wait.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookWithSecret/enabled`.
+            public var enabled: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/WebhookWithSecret/createdAt`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WebhookWithSecret/updatedAt`.
+            public var updatedAt: Foundation.Date
+            /// The signing secret: `whsec_` followed by the base64 of the key. Shown when the
+            /// subscription is created or its secret rotated, never again.
+            ///
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookWithSecret/secret`.
+            public var secret: Swift.String
+            /// Creates a new `WebhookWithSecret`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - instanceId: The only instance whose events it gets; absent for every instance of the tenant.
+            ///   - url:
+            ///   - events: The event types it gets, as patterns (an event type, `prefix.*`, or `*`).
+            ///   - description:
+            ///   - enabled: `false` while paused: no events are queued for it, and pending deliveries wait.
+            ///   - createdAt:
+            ///   - updatedAt:
+            ///   - secret: The signing secret: `whsec_` followed by the base64 of the key. Shown when the
+            public init(
+                id: Swift.String,
+                instanceId: Swift.String? = nil,
+                url: Swift.String,
+                events: [Swift.String],
+                description: Swift.String? = nil,
+                enabled: Swift.Bool,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date,
+                secret: Swift.String
+            ) {
+                self.id = id
+                self.instanceId = instanceId
+                self.url = url
+                self.events = events
+                self.description = description
+                self.enabled = enabled
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+                self.secret = secret
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case instanceId
+                case url
+                case events
+                case description
+                case enabled
+                case createdAt
+                case updatedAt
+                case secret
+            }
+        }
+        /// A subscription after a change; with `secret` only when it was rotated.
+        ///
+        /// - Remark: Generated from `#/components/schemas/UpdatedWebhook`.
+        public struct UpdatedWebhook: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/UpdatedWebhook/id`.
+            public var id: Swift.String
+            /// The only instance whose events it gets; absent for every instance of the tenant.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UpdatedWebhook/instanceId`.
+            public var instanceId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/UpdatedWebhook/url`.
+            public var url: Swift.String
+            /// The event types it gets, as patterns (an event type, `prefix.*`, or `*`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/UpdatedWebhook/events`.
+            public var events: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/UpdatedWebhook/description`.
+            public var description: Swift.String?
+            /// `false` while paused: no events are queued for it, and pending deliveries wait.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UpdatedWebhook/enabled`.
+            public var enabled: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/UpdatedWebhook/createdAt`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/UpdatedWebhook/updatedAt`.
+            public var updatedAt: Foundation.Date
+            /// The new signing secret, after `"rotateSecret": true`; shown this once.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UpdatedWebhook/secret`.
+            public var secret: Swift.String?
+            /// Creates a new `UpdatedWebhook`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - instanceId: The only instance whose events it gets; absent for every instance of the tenant.
+            ///   - url:
+            ///   - events: The event types it gets, as patterns (an event type, `prefix.*`, or `*`).
+            ///   - description:
+            ///   - enabled: `false` while paused: no events are queued for it, and pending deliveries wait.
+            ///   - createdAt:
+            ///   - updatedAt:
+            ///   - secret: The new signing secret, after `"rotateSecret": true`; shown this once.
+            public init(
+                id: Swift.String,
+                instanceId: Swift.String? = nil,
+                url: Swift.String,
+                events: [Swift.String],
+                description: Swift.String? = nil,
+                enabled: Swift.Bool,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date,
+                secret: Swift.String? = nil
+            ) {
+                self.id = id
+                self.instanceId = instanceId
+                self.url = url
+                self.events = events
+                self.description = description
+                self.enabled = enabled
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+                self.secret = secret
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case instanceId
+                case url
+                case events
+                case description
+                case enabled
+                case createdAt
+                case updatedAt
+                case secret
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CreateWebhookRequest`.
+        public struct CreateWebhookRequest: Codable, Hashable, Sendable {
+            /// Where to POST events: an `http` or `https` URL. Loopback, private and link-local
+            /// addresses are refused unless the server allows them.
+            ///
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateWebhookRequest/url`.
+            public var url: Swift.String
+            /// The event types to send, as patterns (an event type, `prefix.*`, or `*`); every type by default.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateWebhookRequest/events`.
+            public var events: [Swift.String]?
+            /// Only this instance's events; every instance of the tenant when absent.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateWebhookRequest/instanceId`.
+            public var instanceId: Swift.String?
+            /// What the subscription is for, for people.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateWebhookRequest/description`.
+            public var description: Swift.String?
+            /// Bring your own signing secret (`whsec_` and base64); otherwise one is made.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateWebhookRequest/secret`.
+            public var secret: Swift.String?
+            /// `false` creates it paused.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateWebhookRequest/enabled`.
+            public var enabled: Swift.Bool?
+            /// Creates a new `CreateWebhookRequest`.
+            ///
+            /// - Parameters:
+            ///   - url: Where to POST events: an `http` or `https` URL. Loopback, private and link-local
+            ///   - events: The event types to send, as patterns (an event type, `prefix.*`, or `*`); every type by default.
+            ///   - instanceId: Only this instance's events; every instance of the tenant when absent.
+            ///   - description: What the subscription is for, for people.
+            ///   - secret: Bring your own signing secret (`whsec_` and base64); otherwise one is made.
+            ///   - enabled: `false` creates it paused.
+            public init(
+                url: Swift.String,
+                events: [Swift.String]? = nil,
+                instanceId: Swift.String? = nil,
+                description: Swift.String? = nil,
+                secret: Swift.String? = nil,
+                enabled: Swift.Bool? = nil
+            ) {
+                self.url = url
+                self.events = events
+                self.instanceId = instanceId
+                self.description = description
+                self.secret = secret
+                self.enabled = enabled
+            }
+            public enum CodingKeys: String, CodingKey {
+                case url
+                case events
+                case instanceId
+                case description
+                case secret
+                case enabled
+            }
+        }
+        /// The fields to change; absent ones stay as they are.
+        ///
+        /// - Remark: Generated from `#/components/schemas/UpdateWebhookRequest`.
+        public struct UpdateWebhookRequest: Codable, Hashable, Sendable {
+            /// Where to POST events, on the same rules as creating.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UpdateWebhookRequest/url`.
+            public var url: Swift.String?
+            /// The event types to send, as patterns (an event type, `prefix.*`, or `*`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/UpdateWebhookRequest/events`.
+            public var events: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/UpdateWebhookRequest/description`.
+            public var description: Swift.String?
+            /// `false` pauses it, `true` resumes it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UpdateWebhookRequest/enabled`.
+            public var enabled: Swift.Bool?
+            /// Make a new secret; the answer shows it this once, and the old one stops signing at once.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UpdateWebhookRequest/rotateSecret`.
+            public var rotateSecret: Swift.Bool?
+            /// Creates a new `UpdateWebhookRequest`.
+            ///
+            /// - Parameters:
+            ///   - url: Where to POST events, on the same rules as creating.
+            ///   - events: The event types to send, as patterns (an event type, `prefix.*`, or `*`).
+            ///   - description:
+            ///   - enabled: `false` pauses it, `true` resumes it.
+            ///   - rotateSecret: Make a new secret; the answer shows it this once, and the old one stops signing at once.
+            public init(
+                url: Swift.String? = nil,
+                events: [Swift.String]? = nil,
+                description: Swift.String? = nil,
+                enabled: Swift.Bool? = nil,
+                rotateSecret: Swift.Bool? = nil
+            ) {
+                self.url = url
+                self.events = events
+                self.description = description
+                self.enabled = enabled
+                self.rotateSecret = rotateSecret
+            }
+            public enum CodingKeys: String, CodingKey {
+                case url
+                case events
+                case description
+                case enabled
+                case rotateSecret
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookPage`.
+        public struct WebhookPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookPage/items`.
+            public var items: [Components.Schemas.Webhook]
+            /// The cursor of the next page; absent on the last page.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookPage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `WebhookPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor: The cursor of the next page; absent on the last page.
+            public init(
+                items: [Components.Schemas.Webhook],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
+        /// What the URL answered to the test event.
+        ///
+        /// - Remark: Generated from `#/components/schemas/WebhookTestResult`.
+        public struct WebhookTestResult: Codable, Hashable, Sendable {
+            /// Whether it answered 2xx.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookTestResult/delivered`.
+            public var delivered: Swift.Bool
+            /// The status it answered; absent when no answer came.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookTestResult/statusCode`.
+            public var statusCode: Swift.Int?
+            /// Why it did not take the event (no answer, refused connection, TLS, not 2xx).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookTestResult/error`.
+            public var error: Swift.String?
+            /// Milliseconds from sending to the answer (or the failure).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookTestResult/latencyMs`.
+            public var latencyMs: Swift.Int
+            /// Creates a new `WebhookTestResult`.
+            ///
+            /// - Parameters:
+            ///   - delivered: Whether it answered 2xx.
+            ///   - statusCode: The status it answered; absent when no answer came.
+            ///   - error: Why it did not take the event (no answer, refused connection, TLS, not 2xx).
+            ///   - latencyMs: Milliseconds from sending to the answer (or the failure).
+            public init(
+                delivered: Swift.Bool,
+                statusCode: Swift.Int? = nil,
+                error: Swift.String? = nil,
+                latencyMs: Swift.Int
+            ) {
+                self.delivered = delivered
+                self.statusCode = statusCode
+                self.error = error
+                self.latencyMs = latencyMs
+            }
+            public enum CodingKeys: String, CodingKey {
+                case delivered
+                case statusCode
+                case error
+                case latencyMs
+            }
+        }
+        /// `pending`: not taken yet, tried again at `nextAttemptAt`. `delivered`: the URL answered
+        /// 2xx. `parked`: given up on (`410 Gone`, or still failing at the retry horizon); waits
+        /// for a replay.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/DeliveryState`.
+        @frozen public enum DeliveryState: String, Codable, Hashable, Sendable, CaseIterable {
+            case pending = "pending"
+            case delivered = "delivered"
+            case parked = "parked"
+        }
+        /// One POST of a delivery.
+        ///
+        /// - Remark: Generated from `#/components/schemas/DeliveryAttempt`.
+        public struct DeliveryAttempt: Codable, Hashable, Sendable {
+            /// Which attempt, from 1.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeliveryAttempt/attempt`.
+            public var attempt: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DeliveryAttempt/startedAt`.
+            public var startedAt: Foundation.Date
+            /// The status the URL answered; absent when no answer came.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeliveryAttempt/statusCode`.
+            public var statusCode: Swift.Int?
+            /// Why the attempt failed.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeliveryAttempt/error`.
+            public var error: Swift.String?
+            /// Milliseconds from sending to the answer (or the failure).
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeliveryAttempt/latencyMs`.
+            public var latencyMs: Swift.Int
+            /// Creates a new `DeliveryAttempt`.
+            ///
+            /// - Parameters:
+            ///   - attempt: Which attempt, from 1.
+            ///   - startedAt:
+            ///   - statusCode: The status the URL answered; absent when no answer came.
+            ///   - error: Why the attempt failed.
+            ///   - latencyMs: Milliseconds from sending to the answer (or the failure).
+            public init(
+                attempt: Swift.Int,
+                startedAt: Foundation.Date,
+                statusCode: Swift.Int? = nil,
+                error: Swift.String? = nil,
+                latencyMs: Swift.Int
+            ) {
+                self.attempt = attempt
+                self.startedAt = startedAt
+                self.statusCode = statusCode
+                self.error = error
+                self.latencyMs = latencyMs
+            }
+            public enum CodingKeys: String, CodingKey {
+                case attempt
+                case startedAt
+                case statusCode
+                case error
+                case latencyMs
+            }
+        }
+        /// Where one event's delivery to one subscription stands.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Delivery`.
+        public struct Delivery: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Delivery/eventId`.
+            public var eventId: Components.Schemas.EventId
+            /// - Remark: Generated from `#/components/schemas/Delivery/instanceId`.
+            public var instanceId: Swift.String
+            /// The event's number within its instance.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Delivery/seq`.
+            public var seq: Swift.Int64
+            /// The event's `type`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Delivery/eventType`.
+            public var eventType: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Delivery/state`.
+            public var state: Components.Schemas.DeliveryState
+            /// Attempts made so far, replays included.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Delivery/attempts`.
+            public var attempts: Swift.Int
+            /// The status the URL last answered; absent if it never answered.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Delivery/lastStatus`.
+            public var lastStatus: Swift.Int?
+            /// Why the last attempt failed; absent if it did not.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Delivery/lastError`.
+            public var lastError: Swift.String?
+            /// When the next attempt is due; only while `pending`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Delivery/nextAttemptAt`.
+            public var nextAttemptAt: Foundation.Date?
+            /// When the URL took it; only once `delivered`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Delivery/deliveredAt`.
+            public var deliveredAt: Foundation.Date?
+            /// When it was given up on; only while `parked`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Delivery/parkedAt`.
+            public var parkedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Delivery/updatedAt`.
+            public var updatedAt: Foundation.Date
+            /// Every attempt, oldest first; only in `GET …/deliveries/{eventId}`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Delivery/attemptLog`.
+            public var attemptLog: [Components.Schemas.DeliveryAttempt]?
+            /// Creates a new `Delivery`.
+            ///
+            /// - Parameters:
+            ///   - eventId:
+            ///   - instanceId:
+            ///   - seq: The event's number within its instance.
+            ///   - eventType: The event's `type`.
+            ///   - state:
+            ///   - attempts: Attempts made so far, replays included.
+            ///   - lastStatus: The status the URL last answered; absent if it never answered.
+            ///   - lastError: Why the last attempt failed; absent if it did not.
+            ///   - nextAttemptAt: When the next attempt is due; only while `pending`.
+            ///   - deliveredAt: When the URL took it; only once `delivered`.
+            ///   - parkedAt: When it was given up on; only while `parked`.
+            ///   - updatedAt:
+            ///   - attemptLog: Every attempt, oldest first; only in `GET …/deliveries/{eventId}`.
+            public init(
+                eventId: Components.Schemas.EventId,
+                instanceId: Swift.String,
+                seq: Swift.Int64,
+                eventType: Swift.String,
+                state: Components.Schemas.DeliveryState,
+                attempts: Swift.Int,
+                lastStatus: Swift.Int? = nil,
+                lastError: Swift.String? = nil,
+                nextAttemptAt: Foundation.Date? = nil,
+                deliveredAt: Foundation.Date? = nil,
+                parkedAt: Foundation.Date? = nil,
+                updatedAt: Foundation.Date,
+                attemptLog: [Components.Schemas.DeliveryAttempt]? = nil
+            ) {
+                self.eventId = eventId
+                self.instanceId = instanceId
+                self.seq = seq
+                self.eventType = eventType
+                self.state = state
+                self.attempts = attempts
+                self.lastStatus = lastStatus
+                self.lastError = lastError
+                self.nextAttemptAt = nextAttemptAt
+                self.deliveredAt = deliveredAt
+                self.parkedAt = parkedAt
+                self.updatedAt = updatedAt
+                self.attemptLog = attemptLog
+            }
+            public enum CodingKeys: String, CodingKey {
+                case eventId
+                case instanceId
+                case seq
+                case eventType
+                case state
+                case attempts
+                case lastStatus
+                case lastError
+                case nextAttemptAt
+                case deliveredAt
+                case parkedAt
+                case updatedAt
+                case attemptLog
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DeliveryPage`.
+        public struct DeliveryPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DeliveryPage/items`.
+            public var items: [Components.Schemas.Delivery]
+            /// The cursor of the next page; absent on the last page.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeliveryPage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `DeliveryPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor: The cursor of the next page; absent on the last page.
+            public init(
+                items: [Components.Schemas.Delivery],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ReplayRequest`.
+        public struct ReplayRequest: Codable, Hashable, Sendable {
+            /// The instance whose events to send again.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReplayRequest/instanceId`.
+            public var instanceId: Swift.String
+            /// The first event number.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReplayRequest/fromSeq`.
+            public var fromSeq: Swift.Int64
+            /// The last event number, at most 9,999 after `fromSeq`; `fromSeq` when absent.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReplayRequest/toSeq`.
+            public var toSeq: Swift.Int64?
+            /// Creates a new `ReplayRequest`.
+            ///
+            /// - Parameters:
+            ///   - instanceId: The instance whose events to send again.
+            ///   - fromSeq: The first event number.
+            ///   - toSeq: The last event number, at most 9,999 after `fromSeq`; `fromSeq` when absent.
+            public init(
+                instanceId: Swift.String,
+                fromSeq: Swift.Int64,
+                toSeq: Swift.Int64? = nil
+            ) {
+                self.instanceId = instanceId
+                self.fromSeq = fromSeq
+                self.toSeq = toSeq
+            }
+            public enum CodingKeys: String, CodingKey {
+                case instanceId
+                case fromSeq
+                case toSeq
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ReplayResult`.
+        public struct ReplayResult: Codable, Hashable, Sendable {
+            /// How many events were queued (those the filter wants, of those still kept).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReplayResult/queued`.
+            public var queued: Swift.Int
+            /// Creates a new `ReplayResult`.
+            ///
+            /// - Parameters:
+            ///   - queued: How many events were queued (those the filter wants, of those still kept).
+            public init(queued: Swift.Int) {
+                self.queued = queued
+            }
+            public enum CodingKeys: String, CodingKey {
+                case queued
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CreateSandboxPhoneRequest`.
         public struct CreateSandboxPhoneRequest: Codable, Hashable, Sendable {
             /// Digits only, the country code first.

@@ -260,6 +260,133 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/instances/{instanceId}/messages/{messageId}/read`.
     /// - Remark: Generated from `#/paths//v1/instances/{instanceId}/messages/{messageId}/read/post(markMessageRead)`.
     func markMessageRead(_ input: Operations.MarkMessageRead.Input) async throws -> Operations.MarkMessageRead.Output
+    /// List events
+    ///
+    /// The instance's events after `after`, oldest first, a page at a time: the way to catch
+    /// up after downtime, or to poll instead of taking webhooks. Pass the page's `lastSeq`
+    /// as `after` for the next page; you are up to date when `items` is empty and `lastSeq`
+    /// equals `after`. Old events are deleted in time, so the first one may have a number
+    /// above 1.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/instances/{instanceId}/events`.
+    /// - Remark: Generated from `#/paths//v1/instances/{instanceId}/events/get(listEvents)`.
+    func listEvents(_ input: Operations.ListEvents.Input) async throws -> Operations.ListEvents.Output
+    /// Follow events live (Server-Sent Events)
+    ///
+    /// Keeps the response open and writes each of the instance's events as it happens, as
+    /// Server-Sent Events:
+    ///
+    /// ```
+    /// id: 42
+    /// event: message.received
+    /// data: {"id":"4e2a9c1b-…:42","seq":42,"type":"message.received",…}
+    ///
+    /// ```
+    ///
+    /// `id` is the event's `seq`, `event` its `type`, and `data` the whole `Event` as JSON on
+    /// one line; a blank line ends each event. A `: keepalive` comment comes every 15
+    /// seconds, so proxies keep the connection open. The stream starts after `after` (or
+    /// `Last-Event-ID`), with the events already stored, then goes on live; with neither it
+    /// starts with the next new event. A client that reconnects with `Last-Event-ID` (as
+    /// `EventSource` does by itself) gets every event after that one, with no gaps.
+    ///
+    /// The same stream is a WebSocket at `GET /v1/instances/{instanceId}/events/ws`, with the
+    /// same `after` and `types`: each text message is one `Event` as JSON. It takes the key
+    /// as `Authorization: Bearer <key>`, or, from a browser, as the `access_token` query
+    /// parameter.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/instances/{instanceId}/events/stream`.
+    /// - Remark: Generated from `#/paths//v1/instances/{instanceId}/events/stream/get(streamEvents)`.
+    func streamEvents(_ input: Operations.StreamEvents.Input) async throws -> Operations.StreamEvents.Output
+    /// List webhooks
+    ///
+    /// The tenant's subscriptions in the order they were created, a page at a time. Never the secrets.
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/get(listWebhooks)`.
+    func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output
+    /// Subscribe a URL to events
+    ///
+    /// From now on, the events the filter wants, of one instance or of every instance of the
+    /// tenant, are POSTed to `url` (see the `webhooks` tag for signing, retries and order).
+    /// The answer carries the signing `secret`; it is shown this once (and again only when
+    /// rotated). `404 not-found` when `instanceId` is not one of the tenant's instances;
+    /// `400 validation-failed` for a URL that is not `http` or `https`, one that points at a
+    /// loopback, private or link-local address (unless the server allows those), or a
+    /// pattern in `events` that is not an event type, `prefix.*` or `*`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/post(createWebhook)`.
+    func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output
+    /// Get a webhook
+    ///
+    /// The subscription, without its secret.
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/get(getWebhook)`.
+    func getWebhook(_ input: Operations.GetWebhook.Input) async throws -> Operations.GetWebhook.Output
+    /// Change a webhook, or rotate its secret
+    ///
+    /// Changes only the fields present. With `"rotateSecret": true` the subscription gets a
+    /// new secret, signs every delivery from now on with it, and the answer shows it this
+    /// once. `enabled: false` pauses the subscription: no events are queued for it meanwhile
+    /// (replay them later if you want them) and pending deliveries wait until it is enabled
+    /// again. `400 validation-failed` on the same rules as creating.
+    ///
+    ///
+    /// - Remark: HTTP `PATCH /v1/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/patch(updateWebhook)`.
+    func updateWebhook(_ input: Operations.UpdateWebhook.Input) async throws -> Operations.UpdateWebhook.Output
+    /// Delete a webhook
+    ///
+    /// Stops the subscription at once and forgets its deliveries; a delivery under way may still arrive.
+    ///
+    /// - Remark: HTTP `DELETE /v1/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/delete(deleteWebhook)`.
+    func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output
+    /// Send a test event
+    ///
+    /// POSTs one signed event of type `webhook.test` to the URL now and tells what came back,
+    /// to check the URL and your signature check. It is not an event of any instance: it is
+    /// not logged as a delivery and not retried.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/webhooks/{webhookId}/test`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/test/post(testWebhook)`.
+    func testWebhook(_ input: Operations.TestWebhook.Input) async throws -> Operations.TestWebhook.Output
+    /// List deliveries
+    ///
+    /// Where each event sent to this subscription stands (`pending`, `delivered` or
+    /// `parked`), by instance and then event number, a page at a time. Finished deliveries
+    /// are deleted with their events in time.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks/{webhookId}/deliveries`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/deliveries/get(listDeliveries)`.
+    func listDeliveries(_ input: Operations.ListDeliveries.Input) async throws -> Operations.ListDeliveries.Output
+    /// Get a delivery with its attempts
+    ///
+    /// One event's delivery to this subscription, with every attempt made, oldest first.
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks/{webhookId}/deliveries/{eventId}`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/deliveries/{eventId}/get(getDelivery)`.
+    func getDelivery(_ input: Operations.GetDelivery.Input) async throws -> Operations.GetDelivery.Output
+    /// Send events again
+    ///
+    /// Queues the instance's events `fromSeq` to `toSeq` that the subscription's filter wants
+    /// for delivery again, whatever became of them before (delivered, parked or pending), in
+    /// order and with a fresh retry horizon. The way back from parked deliveries, or from a
+    /// receiver that lost data. At most 10,000 events per call. Events no longer kept, and
+    /// events of an instance the subscription does not cover, queue nothing. `404 not-found`
+    /// when the instance is not the tenant's.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/webhooks/{webhookId}/replay`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/replay/post(replayDeliveries)`.
+    func replayDeliveries(_ input: Operations.ReplayDeliveries.Input) async throws -> Operations.ReplayDeliveries.Output
     /// List simulated phones
     ///
     /// - Remark: HTTP `GET /sandbox/phones`.
@@ -813,6 +940,231 @@ extension APIProtocol {
         try await markMessageRead(Operations.MarkMessageRead.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// List events
+    ///
+    /// The instance's events after `after`, oldest first, a page at a time: the way to catch
+    /// up after downtime, or to poll instead of taking webhooks. Pass the page's `lastSeq`
+    /// as `after` for the next page; you are up to date when `items` is empty and `lastSeq`
+    /// equals `after`. Old events are deleted in time, so the first one may have a number
+    /// above 1.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/instances/{instanceId}/events`.
+    /// - Remark: Generated from `#/paths//v1/instances/{instanceId}/events/get(listEvents)`.
+    public func listEvents(
+        path: Operations.ListEvents.Input.Path,
+        query: Operations.ListEvents.Input.Query = .init(),
+        headers: Operations.ListEvents.Input.Headers = .init()
+    ) async throws -> Operations.ListEvents.Output {
+        try await listEvents(Operations.ListEvents.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Follow events live (Server-Sent Events)
+    ///
+    /// Keeps the response open and writes each of the instance's events as it happens, as
+    /// Server-Sent Events:
+    ///
+    /// ```
+    /// id: 42
+    /// event: message.received
+    /// data: {"id":"4e2a9c1b-…:42","seq":42,"type":"message.received",…}
+    ///
+    /// ```
+    ///
+    /// `id` is the event's `seq`, `event` its `type`, and `data` the whole `Event` as JSON on
+    /// one line; a blank line ends each event. A `: keepalive` comment comes every 15
+    /// seconds, so proxies keep the connection open. The stream starts after `after` (or
+    /// `Last-Event-ID`), with the events already stored, then goes on live; with neither it
+    /// starts with the next new event. A client that reconnects with `Last-Event-ID` (as
+    /// `EventSource` does by itself) gets every event after that one, with no gaps.
+    ///
+    /// The same stream is a WebSocket at `GET /v1/instances/{instanceId}/events/ws`, with the
+    /// same `after` and `types`: each text message is one `Event` as JSON. It takes the key
+    /// as `Authorization: Bearer <key>`, or, from a browser, as the `access_token` query
+    /// parameter.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/instances/{instanceId}/events/stream`.
+    /// - Remark: Generated from `#/paths//v1/instances/{instanceId}/events/stream/get(streamEvents)`.
+    public func streamEvents(
+        path: Operations.StreamEvents.Input.Path,
+        query: Operations.StreamEvents.Input.Query = .init(),
+        headers: Operations.StreamEvents.Input.Headers = .init()
+    ) async throws -> Operations.StreamEvents.Output {
+        try await streamEvents(Operations.StreamEvents.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// List webhooks
+    ///
+    /// The tenant's subscriptions in the order they were created, a page at a time. Never the secrets.
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/get(listWebhooks)`.
+    public func listWebhooks(
+        query: Operations.ListWebhooks.Input.Query = .init(),
+        headers: Operations.ListWebhooks.Input.Headers = .init()
+    ) async throws -> Operations.ListWebhooks.Output {
+        try await listWebhooks(Operations.ListWebhooks.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Subscribe a URL to events
+    ///
+    /// From now on, the events the filter wants, of one instance or of every instance of the
+    /// tenant, are POSTed to `url` (see the `webhooks` tag for signing, retries and order).
+    /// The answer carries the signing `secret`; it is shown this once (and again only when
+    /// rotated). `404 not-found` when `instanceId` is not one of the tenant's instances;
+    /// `400 validation-failed` for a URL that is not `http` or `https`, one that points at a
+    /// loopback, private or link-local address (unless the server allows those), or a
+    /// pattern in `events` that is not an event type, `prefix.*` or `*`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/post(createWebhook)`.
+    public func createWebhook(
+        headers: Operations.CreateWebhook.Input.Headers = .init(),
+        body: Operations.CreateWebhook.Input.Body
+    ) async throws -> Operations.CreateWebhook.Output {
+        try await createWebhook(Operations.CreateWebhook.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Get a webhook
+    ///
+    /// The subscription, without its secret.
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/get(getWebhook)`.
+    public func getWebhook(
+        path: Operations.GetWebhook.Input.Path,
+        headers: Operations.GetWebhook.Input.Headers = .init()
+    ) async throws -> Operations.GetWebhook.Output {
+        try await getWebhook(Operations.GetWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a webhook, or rotate its secret
+    ///
+    /// Changes only the fields present. With `"rotateSecret": true` the subscription gets a
+    /// new secret, signs every delivery from now on with it, and the answer shows it this
+    /// once. `enabled: false` pauses the subscription: no events are queued for it meanwhile
+    /// (replay them later if you want them) and pending deliveries wait until it is enabled
+    /// again. `400 validation-failed` on the same rules as creating.
+    ///
+    ///
+    /// - Remark: HTTP `PATCH /v1/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/patch(updateWebhook)`.
+    public func updateWebhook(
+        path: Operations.UpdateWebhook.Input.Path,
+        headers: Operations.UpdateWebhook.Input.Headers = .init(),
+        body: Operations.UpdateWebhook.Input.Body
+    ) async throws -> Operations.UpdateWebhook.Output {
+        try await updateWebhook(Operations.UpdateWebhook.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a webhook
+    ///
+    /// Stops the subscription at once and forgets its deliveries; a delivery under way may still arrive.
+    ///
+    /// - Remark: HTTP `DELETE /v1/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/delete(deleteWebhook)`.
+    public func deleteWebhook(
+        path: Operations.DeleteWebhook.Input.Path,
+        headers: Operations.DeleteWebhook.Input.Headers = .init()
+    ) async throws -> Operations.DeleteWebhook.Output {
+        try await deleteWebhook(Operations.DeleteWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Send a test event
+    ///
+    /// POSTs one signed event of type `webhook.test` to the URL now and tells what came back,
+    /// to check the URL and your signature check. It is not an event of any instance: it is
+    /// not logged as a delivery and not retried.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/webhooks/{webhookId}/test`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/test/post(testWebhook)`.
+    public func testWebhook(
+        path: Operations.TestWebhook.Input.Path,
+        headers: Operations.TestWebhook.Input.Headers = .init()
+    ) async throws -> Operations.TestWebhook.Output {
+        try await testWebhook(Operations.TestWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// List deliveries
+    ///
+    /// Where each event sent to this subscription stands (`pending`, `delivered` or
+    /// `parked`), by instance and then event number, a page at a time. Finished deliveries
+    /// are deleted with their events in time.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks/{webhookId}/deliveries`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/deliveries/get(listDeliveries)`.
+    public func listDeliveries(
+        path: Operations.ListDeliveries.Input.Path,
+        query: Operations.ListDeliveries.Input.Query = .init(),
+        headers: Operations.ListDeliveries.Input.Headers = .init()
+    ) async throws -> Operations.ListDeliveries.Output {
+        try await listDeliveries(Operations.ListDeliveries.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Get a delivery with its attempts
+    ///
+    /// One event's delivery to this subscription, with every attempt made, oldest first.
+    ///
+    /// - Remark: HTTP `GET /v1/webhooks/{webhookId}/deliveries/{eventId}`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/deliveries/{eventId}/get(getDelivery)`.
+    public func getDelivery(
+        path: Operations.GetDelivery.Input.Path,
+        headers: Operations.GetDelivery.Input.Headers = .init()
+    ) async throws -> Operations.GetDelivery.Output {
+        try await getDelivery(Operations.GetDelivery.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Send events again
+    ///
+    /// Queues the instance's events `fromSeq` to `toSeq` that the subscription's filter wants
+    /// for delivery again, whatever became of them before (delivered, parked or pending), in
+    /// order and with a fresh retry horizon. The way back from parked deliveries, or from a
+    /// receiver that lost data. At most 10,000 events per call. Events no longer kept, and
+    /// events of an instance the subscription does not cover, queue nothing. `404 not-found`
+    /// when the instance is not the tenant's.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/webhooks/{webhookId}/replay`.
+    /// - Remark: Generated from `#/paths//v1/webhooks/{webhookId}/replay/post(replayDeliveries)`.
+    public func replayDeliveries(
+        path: Operations.ReplayDeliveries.Input.Path,
+        headers: Operations.ReplayDeliveries.Input.Headers = .init(),
+        body: Operations.ReplayDeliveries.Input.Body
+    ) async throws -> Operations.ReplayDeliveries.Output {
+        try await replayDeliveries(Operations.ReplayDeliveries.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// List simulated phones
