@@ -38,20 +38,7 @@ struct AuthMiddleware: ServerMiddleware {
         if Self.publicOperations.contains(operationID) {
             return try await next(request, body, metadata)
         }
-        guard let key = Self.bearer(request.headerFields[.authorization]) else {
-            throw GatewayError.unauthorized
-        }
-        let hash = KeyMaterial.hash(key)
-        let principal: Principal
-        if hash == adminKeyHash {
-            principal = .admin
-        } else {
-            let stored: APIKey?
-            do { stored = try await store.apiKey(hash: hash) } catch { throw GatewayError(error) }
-            guard let stored else { throw GatewayError.unauthorized }
-            principal = .tenant(id: stored.tenantID, keyID: stored.id)
-            await touch(stored.id)
-        }
+        let principal = try await principal(for: Self.bearer(request.headerFields[.authorization]))
         if Self.adminOperations.contains(operationID) {
             guard principal == .admin else { throw GatewayError.forbidden("Only the admin key may do this.") }
         } else if principal == .admin {
@@ -61,6 +48,18 @@ struct AuthMiddleware: ServerMiddleware {
         return try await Principal.$current.withValue(principal) {
             try await next(request, body, metadata)
         }
+    }
+
+    /// Who a key belongs to: the admin, or a tenant with a live key; anything else is 401.
+    func principal(for key: String?) async throws(GatewayError) -> Principal {
+        guard let key else { throw .unauthorized }
+        let hash = KeyMaterial.hash(key)
+        if hash == adminKeyHash { return .admin }
+        let stored: APIKey?
+        do { stored = try await store.apiKey(hash: hash) } catch { throw GatewayError(error) }
+        guard let stored else { throw .unauthorized }
+        await touch(stored.id)
+        return .tenant(id: stored.tenantID, keyID: stored.id)
     }
 
     static func bearer(_ header: String?) -> String? {

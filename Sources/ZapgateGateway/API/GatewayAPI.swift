@@ -11,6 +11,7 @@ struct GatewayAPI: APIProtocol {
     let limits: GatewayLimits
     let metrics: GatewayMetrics
     let sandbox: SandboxPhones?
+    let events: EventServices
     let logger: Logger
 
     /// Runs store calls, reporting their refusals in API terms.

@@ -8,4 +8,5 @@ struct InstanceEnvironment: Sendable {
     var mediaFetcher: MediaFetcher
     var metrics: GatewayMetrics
     var logger: Logger
+    var hub: EventHub
 }

@@ -23,11 +23,18 @@ actor InstanceRegistry {
     /// The runtime of an instance, made on first use.
     func runtime(for record: InstanceRecord) -> InstanceRuntime {
         if let runtime = runtimes[record.id] { return runtime }
-        let instanceID = record.id
+        let (instanceID, tenantID) = (record.id, record.tenantID)
         let deviceStore = SQLDeviceStore(
             instanceID: instanceID, database: store.database, secrets: secrets,
             onReceived: { message, executor throws(StoreError) in
-                try await GatewayStore.storeInbound(message.record(instanceID: instanceID), on: executor)
+                // The message, its event and its received key commit together, before the
+                // server's copy is acknowledged: a crash anywhere loses neither.
+                let stored = message.record(instanceID: instanceID)
+                if try await GatewayStore.storeInbound(stored, on: executor) {
+                    try await GatewayStore.appendEvent(
+                        GatewayEvent.message(GatewayEvent.messageReceived, stored, tenantID: tenantID),
+                        on: executor)
+                }
             })
         let runtime = InstanceRuntime(
             record: record, store: store, deviceStore: deviceStore, environment: environment)

@@ -10,9 +10,11 @@ extension InstanceRuntime {
         switch event {
         case .qr(let code, let expiresAt):
             showQR(code, expiresAt: expiresAt)
+            await log(GatewayEvent.qr(code, expiresAt: expiresAt, instanceID: id, tenantID: tenantID))
             if status != .awaitingLink { await save(InstanceStatusChange(status: .awaitingLink)) }
         case .pairingCode(let code):
             showPairingCode(code)
+            await log(GatewayEvent.pairingCode(code, instanceID: id, tenantID: tenantID))
             if status != .awaitingLink { await save(InstanceStatusChange(status: .awaitingLink)) }
         case .paired(let jid, let lid, let platform):
             clearLinking()
@@ -36,13 +38,14 @@ extension InstanceRuntime {
                 InstanceStatusChange(
                     status: .loggedOut, error: ("logged_out", reason.description), clearAccount: true))
         case .message(let message):
+            // Stored with its event before the session reported it; the streams may read it now.
+            environment.hub.published(id)
             environment.metrics.received(instance: id)
             logger.debug("message received", metadata: ["id": "\(message.id)", "kind": "\(message.kind)"])
         case .messageStatus(let update):
             guard let state = MessageState(rawValue: update.status.rawValue) else { return }
             do {
-                try await store.advanceOutbound(
-                    instanceID: id, ids: update.ids, to: state, now: update.timestamp)
+                try await advance(update.ids, to: state, now: update.timestamp)
             } catch {
                 logger.error("could not save a message status", metadata: ["error": "\(error)"])
             }
@@ -50,6 +53,30 @@ extension InstanceRuntime {
             logger.notice(
                 "a message could not be decrypted; a retry was requested",
                 metadata: ["id": "\(message.id)", "retry": "\(message.retryCount)"])
+        }
+    }
+
+    /// Moves outbound messages on to `state` and logs a `message.status` event for each one
+    /// that moved, in the same transaction.
+    @discardableResult
+    func advance(_ ids: [String], to state: MessageState, reason: String? = nil, now: Date = Date())
+        async throws(GatewayStoreError) -> [MessageRecord]
+    {
+        let tenantID = tenantID
+        let moved = try await store.advanceOutbound(
+            instanceID: id, ids: ids, to: state, reason: reason, now: now
+        ) { record in GatewayEvent.message(GatewayEvent.messageStatus, record, tenantID: tenantID) }
+        if !moved.isEmpty { environment.hub.published(id) }
+        return moved
+    }
+
+    /// Logs an event that goes with no stored change (a QR code, a pairing code).
+    private func log(_ event: NewEvent) async {
+        do {
+            try await store.appendEvent(event)
+            environment.hub.published(id)
+        } catch {
+            logger.error("could not log an event", metadata: ["type": "\(event.type)", "error": "\(error)"])
         }
     }
 

@@ -64,9 +64,8 @@ extension InstanceRuntime {
         do {
             let attempts = try await store.countAttempt(instanceID: id, id: record.id)
             guard attempts <= Self.maximumAttempts else {
-                try await store.advanceOutbound(
-                    instanceID: id, ids: [record.id], to: .failed,
-                    reason: "gave up after \(Self.maximumAttempts) attempts")
+                try await advance(
+                    [record.id], to: .failed, reason: "gave up after \(Self.maximumAttempts) attempts")
                 return true
             }
         } catch {
@@ -80,15 +79,14 @@ extension InstanceRuntime {
             let chat = try JID(parsing: request.to)
             let message = try await build(request, session: session)
             _ = try await session.send(message, to: chat, id: record.id)
-            try await store.advanceOutbound(instanceID: id, ids: [record.id], to: .sent)
+            try await advance([record.id], to: .sent)
             environment.metrics.sent(instance: id)
             return true
         } catch let failure as SendFailure {
             switch failure {
             case .permanent(let reason):
                 logger.info("message failed", metadata: ["id": "\(record.id)", "reason": "\(reason)"])
-                _ = try? await store.advanceOutbound(
-                    instanceID: id, ids: [record.id], to: .failed, reason: reason)
+                _ = try? await advance([record.id], to: .failed, reason: reason)
                 environment.metrics.failed(instance: id)
                 return true
             case .transient(let reason):
@@ -99,16 +97,14 @@ extension InstanceRuntime {
         } catch let error as EngineError {
             let failure = SendFailure(error)
             if case .permanent(let reason) = failure {
-                _ = try? await store.advanceOutbound(
-                    instanceID: id, ids: [record.id], to: .failed, reason: reason)
+                _ = try? await advance([record.id], to: .failed, reason: reason)
                 environment.metrics.failed(instance: id)
                 return true
             }
             logger.notice("send will be retried", metadata: ["id": "\(record.id)", "reason": "\(error)"])
             return false
         } catch {
-            _ = try? await store.advanceOutbound(
-                instanceID: id, ids: [record.id], to: .failed, reason: "\(error)")
+            _ = try? await advance([record.id], to: .failed, reason: "\(error)")
             environment.metrics.failed(instance: id)
             return true
         }

@@ -8,6 +8,7 @@ import ZapgateWire
 /// shown, and the worker that drains its send queue. One actor per instance.
 actor InstanceRuntime {
     let id: UUID
+    let tenantID: UUID
     let store: GatewayStore
     let deviceStore: SQLDeviceStore
     let environment: InstanceEnvironment
@@ -28,6 +29,7 @@ actor InstanceRuntime {
         environment: InstanceEnvironment
     ) {
         id = record.id
+        tenantID = record.tenantID
         status = record.status
         self.store = store
         self.deviceStore = deviceStore
@@ -89,16 +91,17 @@ actor InstanceRuntime {
         wakeSender?.yield()
     }
 
-    /// Saves a status change and keeps it as the current one.
+    /// Saves a status change, with its `instance.status` event, and keeps it as the current one.
     func save(_ change: InstanceStatusChange) async {
         status = change.status
         environment.metrics.statusChanged(instance: id, to: change.status)
         // In a task of its own: the last status is saved while the session is being stopped,
         // when this task is already cancelled.
-        let (store, id, logger) = (store, id, logger)
+        let (store, id, logger, hub) = (store, id, logger, environment.hub)
         await Task {
             do {
-                try await store.updateInstanceStatus(id, change)
+                try await store.updateInstanceStatus(id, change, event: GatewayEvent.status)
+                hub.published(id)
             } catch {
                 logger.error("could not save the instance status", metadata: ["error": "\(error)"])
             }

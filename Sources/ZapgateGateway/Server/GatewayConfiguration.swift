@@ -23,12 +23,15 @@ public struct GatewayConfiguration: Sendable {
     /// How sessions connect (WhatsApp's address and certificate root, timers).
     public var session: DeviceSessionConfiguration
     public var limits: GatewayLimits
+    /// How webhooks are retried, and which targets they may have.
+    public var webhooks: WebhookSettings
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
         databaseURL: String? = nil,
         masterKey: String? = nil, adminKey: String? = nil, sandbox: Bool = false,
-        session: DeviceSessionConfiguration = .init(), limits: GatewayLimits = .init()
+        session: DeviceSessionConfiguration = .init(), limits: GatewayLimits = .init(),
+        webhooks: WebhookSettings = .init()
     ) {
         self.host = host
         self.port = port
@@ -39,6 +42,7 @@ public struct GatewayConfiguration: Sendable {
         self.sandbox = sandbox
         self.session = session
         self.limits = limits
+        self.webhooks = webhooks
     }
 
     var resolvedDatabaseURL: String {

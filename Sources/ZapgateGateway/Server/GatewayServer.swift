@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import OpenAPIHummingbird
 import ServiceLifecycle
@@ -43,6 +44,7 @@ public enum GatewayServer {
             StoreLocation(parsing: configuration.resolvedDatabaseURL), logger: logger)
         let store = GatewayStore(database: database)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let webhookClient = WebhookSender.makeClient()
         do {
             let admin = try await AdminKey.prepare(configured: configuration.adminKey, store: store)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -60,18 +62,24 @@ public enum GatewayServer {
                     logger.info("sandbox simulator running", metadata: ["port": "\(port)"])
                 }
                 let metrics = GatewayMetrics()
+                let secrets = SecretBox(masterKey: masterKey)
+                let events = EventServices(
+                    hub: EventHub(), secrets: secrets, settings: configuration.webhooks,
+                    sender: WebhookSender(
+                        client: webhookClient, timeout: configuration.webhooks.attemptTimeout))
                 let environment = InstanceEnvironment(
                     sessionConfiguration: configuration.session,
                     mediaFetcher: MediaFetcher(
                         client: httpClient, maximumSize: configuration.limits.maximumMediaSize,
                         timeout: configuration.limits.mediaFetchTimeout),
-                    metrics: metrics, logger: logger)
-                let registry = InstanceRegistry(
-                    store: store, secrets: SecretBox(masterKey: masterKey), environment: environment)
+                    metrics: metrics, logger: logger, hub: events.hub)
+                let registry = InstanceRegistry(store: store, secrets: secrets, environment: environment)
                 let api = GatewayAPI(
                     store: store, registry: registry, limits: configuration.limits, metrics: metrics,
-                    sandbox: sandbox,
-                    logger: logger)
+                    sandbox: sandbox, events: events, logger: logger)
+                let dispatcher = WebhookDispatcher(
+                    store: store, secrets: secrets, settings: configuration.webhooks, sender: events.sender,
+                    hub: events.hub, metrics: metrics, logger: logger)
                 let keyFile = generatedKey ? configuration.masterKeyFile : nil
                 let sandboxed = configuration.sandbox
                 let application = try makeApplication(
@@ -85,6 +93,7 @@ public enum GatewayServer {
                 let services = ServiceGroup(
                     configuration: .init(
                         services: [
+                            .init(service: WebhookService(dispatcher: dispatcher)),
                             .init(service: InstancesService(registry: registry, logger: logger)),
                             .init(service: application),
                         ],
@@ -94,17 +103,17 @@ public enum GatewayServer {
             }
         } catch {
             logger.error("the gateway stopped on an error", metadata: ["error": "\(error)"])
-            await shutDown(httpClient, database)
+            await shutDown([httpClient, webhookClient], database)
             throw error
         }
-        await shutDown(httpClient, database)
+        await shutDown([httpClient, webhookClient], database)
     }
 
     /// Closes what the gateway opened. In a task of its own, so that it runs to the end even
     /// when the gateway's task was cancelled.
-    private static func shutDown(_ httpClient: HTTPClient, _ database: any SQLDatabase) async {
+    private static func shutDown(_ httpClients: [HTTPClient], _ database: any SQLDatabase) async {
         await Task {
-            try? await httpClient.shutdown()
+            for client in httpClients { try? await client.shutdown() }
             await database.close()
         }.value
     }
@@ -141,17 +150,35 @@ public enum GatewayServer {
         let router = Router()
         router.add(middleware: ProblemMiddleware(bodyLimit: configuration.limits.maximumBodySize))
         router.add(middleware: BodyLimitMiddleware(limit: configuration.limits.maximumBodySize))
+        let auth = AuthMiddleware(store: api.store, adminKeyHash: adminKeyHash)
         try api.registerHandlers(
-            on: router, serverURL: URL(fileURLWithPath: "/"),
-            middlewares: [
-                RequestScopeMiddleware(), AuthMiddleware(store: api.store, adminKeyHash: adminKeyHash),
-            ])
+            on: router, serverURL: URL(fileURLWithPath: "/"), middlewares: [RequestScopeMiddleware(), auth])
+        // WebSocket upgrades go through a router of their own: only the event stream takes them.
+        let socketRouter = Router(context: BasicWebSocketRequestContext.self)
+        socketRouter.add(middleware: ProblemMiddleware(bodyLimit: configuration.limits.maximumBodySize))
+        EventSocketRoute(store: api.store, hub: api.events.hub, auth: auth).register(on: socketRouter)
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: socketRouter,
+                configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "zapgate"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+}
+
+/// Delivers webhooks until the gateway shuts down; then lets the attempts under way finish
+/// and be recorded. Listed first, so it stops last, after the instances that make events.
+struct WebhookService: Service {
+    let dispatcher: WebhookDispatcher
+
+    func run() async throws {
+        async let delivering: Void = dispatcher.run()
+        try? await gracefulShutdown()
+        await dispatcher.stop()
+        await delivering
     }
 }
 

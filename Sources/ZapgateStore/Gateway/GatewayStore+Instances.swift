@@ -141,14 +141,19 @@ extension GatewayStore {
 
     /// Saves a status (and `status_since` when it changed) and returns the record as stored.
     @discardableResult
-    public func updateInstanceStatus(_ id: UUID, _ change: InstanceStatusChange, now: Date = Date())
-        async throws(GatewayStoreError) -> InstanceRecord?
-    {
+    ///
+    /// With `event`, the event it makes of the updated instance is appended in the same
+    /// transaction.
+    public func updateInstanceStatus(
+        _ id: UUID, _ change: InstanceStatusChange, now: Date = Date(),
+        event: (@Sendable (InstanceRecord) -> NewEvent)? = nil
+    ) async throws(GatewayStoreError) -> InstanceRecord? {
         let account = change.account
         let clear = change.clearAccount
         let hasError = change.error != nil
         return try await run { () throws(StoreError) in
-            try await database.first(
+            try await database.transaction { tx throws(StoreError) in
+            let record = try await tx.first(
                 """
                 UPDATE instances SET
                     status_since = CASE WHEN status = \(change.status.rawValue) THEN status_since ELSE \(now) END,
@@ -163,10 +168,13 @@ extension GatewayStore {
                 WHERE id = \(id) RETURNING *
                 """
             ).map { row throws(StoreError) in try InstanceRecord(row: row) }
+            if let record, let event { try await Self.appendEvent(event(record), on: tx) }
+            return record
+            }
         }
     }
 
-    /// Deletes an instance with its messages, uploads and link attempts; `alsoOn` runs in the
+    /// Deletes an instance with its messages, uploads, link attempts, events and subscriptions; `alsoOn` runs in the
     /// same transaction (the device state's rows go with it).
     public func deleteInstance(
         _ id: UUID,
@@ -179,7 +187,9 @@ extension GatewayStore {
                 try await tx.query("DELETE FROM messages WHERE instance_id = \(id)")
                 try await tx.query("DELETE FROM media_uploads WHERE instance_id = \(id)")
                 try await tx.query("DELETE FROM link_attempts WHERE instance_id = \(id)")
-                return !(try await tx.query("DELETE FROM instances WHERE id = \(id) RETURNING id")).isEmpty
+                let deleted = !(try await tx.query("DELETE FROM instances WHERE id = \(id) RETURNING id")).isEmpty
+                try await Self.deleteEvents(instanceID: id, on: tx)
+                return deleted
             }
         }
     }

@@ -35,14 +35,16 @@ extension GatewayStore {
         }
     }
 
-    /// Stores a received message unless the same one (chat, sender, id) is already there;
-    /// runs on the executor it is given, so it can join the device state's transaction.
+    /// Stores a received message unless the same one (chat, sender, id) is already there, and
+    /// returns whether it stored it; runs on the executor it is given, so it can join the device
+    /// state's transaction.
+    @discardableResult
     public static func storeInbound(_ message: MessageRecord, on executor: any SQLExecutor)
-        async throws(StoreError)
+        async throws(StoreError) -> Bool
     {
-        try await executor.query(
-            "\(insert(message, returning: false)) ON CONFLICT (instance_id, direction, chat, sender, id) DO NOTHING"
-        )
+        !(try await executor.query(
+            "\(insert(message, returning: false)) ON CONFLICT (instance_id, direction, chat, sender, id) DO NOTHING RETURNING seq"
+        )).isEmpty
     }
 
     static func insert(_ m: MessageRecord, returning: Bool = true) -> SQLQuery {
@@ -88,9 +90,12 @@ extension GatewayStore {
     }
 
     /// Moves outbound messages forward to `state`, never back; returns the ones that moved.
+    /// With `event`, the event it makes of each moved message is appended in the same
+    /// transaction.
     @discardableResult
     public func advanceOutbound(
-        instanceID: UUID, ids: [String], to state: MessageState, reason: String? = nil, now: Date = Date()
+        instanceID: UUID, ids: [String], to state: MessageState, reason: String? = nil, now: Date = Date(),
+        event: (@Sendable (MessageRecord) -> NewEvent)? = nil
     ) async throws(GatewayStoreError) -> [MessageRecord] {
         guard !ids.isEmpty else { return [] }
         let lower = [MessageState.queued, .sent, .delivered, .read, .played].filter { $0.rank < state.rank }
@@ -98,14 +103,20 @@ extension GatewayStore {
         let idList = SQLQuery.joined(ids.map { "\($0)" }, separator: ", ")
         let stateList = SQLQuery.joined(lower.map { "\($0.rawValue)" }, separator: ", ")
         return try await run { () throws(StoreError) in
-            try await database.query(
-                """
-                UPDATE messages SET status = \(state.rawValue), failure_reason = \(reason), updated_at = \(now)
-                WHERE instance_id = \(instanceID) AND direction = \(MessageDirection.outbound.rawValue)
-                    AND id IN (\(idList)) AND status IN (\(stateList))
-                RETURNING *
-                """
-            ).map { row throws(StoreError) in try MessageRecord(row: row) }
+            try await database.transaction { tx throws(StoreError) in
+                let moved = try await tx.query(
+                    """
+                    UPDATE messages SET status = \(state.rawValue), failure_reason = \(reason), updated_at = \(now)
+                    WHERE instance_id = \(instanceID) AND direction = \(MessageDirection.outbound.rawValue)
+                        AND id IN (\(idList)) AND status IN (\(stateList))
+                    RETURNING *
+                    """
+                ).map { row throws(StoreError) in try MessageRecord(row: row) }
+                if let event {
+                    for record in moved { try await Self.appendEvent(event(record), on: tx) }
+                }
+                return moved
+            }
         }
     }
 

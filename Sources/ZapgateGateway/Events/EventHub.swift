@@ -1,0 +1,37 @@
+import Foundation
+import Synchronization
+
+/// Tells whoever waits for an instance's events that new ones are stored: the live streams
+/// reading that instance's log, and the webhook dispatcher. It carries no events itself;
+/// readers always read the log, so a missed ring costs latency, never an event.
+final class EventHub: Sendable {
+    private struct State {
+        var listeners: [UUID: [ObjectIdentifier: WakeSignal]] = [:]
+    }
+
+    private let state = Mutex(State())
+    /// Rung for every new event; the webhook dispatcher waits on it.
+    let dispatcherSignal = WakeSignal()
+
+    /// New events of `instanceID` are committed.
+    func published(_ instanceID: UUID) {
+        dispatcherSignal.ring()
+        let signals = state.withLock { Array(($0.listeners[instanceID] ?? [:]).values) }
+        for signal in signals { signal.ring() }
+    }
+
+    /// Rings `signal` whenever `instanceID` has new events, until `stopListening`.
+    func listen(_ instanceID: UUID, with signal: WakeSignal) {
+        state.withLock { $0.listeners[instanceID, default: [:]][ObjectIdentifier(signal)] = signal }
+    }
+
+    func stopListening(_ instanceID: UUID, with signal: WakeSignal) {
+        state.withLock { state in
+            state.listeners[instanceID]?[ObjectIdentifier(signal)] = nil
+            if state.listeners[instanceID]?.isEmpty == true { state.listeners[instanceID] = nil }
+        }
+    }
+
+    /// How many stream clients listen, for the metrics.
+    var listenerCount: Int { state.withLock { $0.listeners.values.reduce(0) { $0 + $1.count } } }
+}

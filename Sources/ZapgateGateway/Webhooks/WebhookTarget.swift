@@ -1,0 +1,98 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Checks a webhook URL before it is saved: http or https, a host, no credentials, and, unless
+/// the gateway allows it, no loopback, private, link-local or otherwise non-public address
+/// (a webhook must not become a way to reach what sits beside the gateway).
+enum WebhookTarget {
+    static let maximumLength = 2048
+
+    static func validate(_ text: String, allowPrivate: Bool, field: String = "/url") throws(GatewayError)
+        -> String
+    {
+        func refuse(_ why: String) -> GatewayError { .validation(field: field, detail: why) }
+        guard text.utf8.count <= maximumLength else {
+            throw refuse("The URL is longer than \(maximumLength) bytes.")
+        }
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            ["http", "https"].contains(scheme)
+        else { throw refuse("The URL must be an absolute http or https URL.") }
+        guard var host = components.host, !host.isEmpty else { throw refuse("The URL has no host.") }
+        guard components.user == nil, components.password == nil else {
+            throw refuse("Put no credentials in the URL; verify the signature instead.")
+        }
+        guard components.fragment == nil else { throw refuse("The URL may not have a fragment.") }
+        if allowPrivate { return text }
+        host = host.lowercased()
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".local")
+            || host.hasSuffix(".internal")
+        {
+            throw refuse("The URL points at a local name; the gateway does not allow private targets.")
+        }
+        if let address = IPAddress(host), !address.isPublic {
+            throw refuse(
+                "The URL points at a loopback, private or reserved address, which the gateway does not allow."
+            )
+        }
+        return text
+    }
+}
+
+/// An IPv4 or IPv6 address literal, as bytes.
+struct IPAddress: Equatable {
+    let bytes: [UInt8]
+
+    init?(_ text: String) {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            bytes = withUnsafeBytes(of: &v4) { Array($0) }
+            return
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 {
+            bytes = withUnsafeBytes(of: &v6) { Array($0) }
+            return
+        }
+        return nil
+    }
+
+    /// Whether the address is routable on the public internet.
+    var isPublic: Bool {
+        if bytes.count == 4 { return Self.isPublicV4(bytes) }
+        // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible forms carry a v4 address.
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
+            return Self.isPublicV4(Array(bytes[12...]))
+        }
+        if bytes[0..<15].allSatisfy({ $0 == 0 }) { return false }  // :: and ::1
+        if bytes[0] & 0xfe == 0xfc { return false }  // fc00::/7 unique local
+        if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return false }  // fe80::/10 link-local
+        if bytes[0] == 0xff { return false }  // multicast
+        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0d && bytes[3] == 0xb8 { return false }  // documentation
+        if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b {  // NAT64
+            return Self.isPublicV4(Array(bytes[12...]))
+        }
+        return true
+    }
+
+    private static func isPublicV4(_ b: [UInt8]) -> Bool {
+        switch (b[0], b[1]) {
+        case (0, _), (10, _), (127, _): return false
+        case (100, 64...127): return false  // carrier-grade NAT
+        case (169, 254): return false  // link-local, cloud metadata
+        case (172, 16...31): return false
+        case (192, 168): return false
+        case (192, 0) where b[2] == 0 || b[2] == 2: return false
+        case (198, 18...19): return false  // benchmarking
+        case (198, 51) where b[2] == 100: return false
+        case (203, 0) where b[2] == 113: return false
+        case (224...255, _): return false  // multicast, reserved, broadcast
+        default: return true
+        }
+    }
+}
