@@ -153,23 +153,23 @@ extension GatewayStore {
         let hasError = change.error != nil
         return try await run { () throws(StoreError) in
             try await database.transaction { tx throws(StoreError) in
-            let record = try await tx.first(
-                """
-                UPDATE instances SET
-                    status_since = CASE WHEN status = \(change.status.rawValue) THEN status_since ELSE \(now) END,
-                    status = \(change.status.rawValue),
-                    last_error_code = CASE WHEN \(hasError) = 1 THEN \(change.error?.code) ELSE last_error_code END,
-                    last_error = CASE WHEN \(hasError) = 1 THEN \(change.error?.message) ELSE last_error END,
-                    last_error_at = CASE WHEN \(hasError) = 1 THEN \(now) ELSE last_error_at END,
-                    phone_number = CASE WHEN \(clear) = 1 THEN NULL ELSE COALESCE(\(account?.phoneNumber), phone_number) END,
-                    jid = CASE WHEN \(clear) = 1 THEN NULL ELSE COALESCE(\(account?.jid), jid) END,
-                    lid = CASE WHEN \(clear) = 1 THEN NULL ELSE COALESCE(\(account?.lid), lid) END,
-                    platform = CASE WHEN \(clear) = 1 THEN NULL ELSE COALESCE(\(account?.platform), platform) END
-                WHERE id = \(id) RETURNING *
-                """
-            ).map { row throws(StoreError) in try InstanceRecord(row: row) }
-            if let record, let event { try await Self.appendEvent(event(record), on: tx) }
-            return record
+                let record = try await tx.first(
+                    """
+                    UPDATE instances SET
+                        status_since = CASE WHEN status = \(change.status.rawValue) THEN status_since ELSE \(now) END,
+                        status = \(change.status.rawValue),
+                        last_error_code = CASE WHEN \(hasError) = 1 THEN \(change.error?.code) ELSE last_error_code END,
+                        last_error = CASE WHEN \(hasError) = 1 THEN \(change.error?.message) ELSE last_error END,
+                        last_error_at = CASE WHEN \(hasError) = 1 THEN \(now) ELSE last_error_at END,
+                        phone_number = CASE WHEN \(clear) = 1 THEN NULL ELSE COALESCE(\(account?.phoneNumber), phone_number) END,
+                        jid = CASE WHEN \(clear) = 1 THEN NULL ELSE COALESCE(\(account?.jid), jid) END,
+                        lid = CASE WHEN \(clear) = 1 THEN NULL ELSE COALESCE(\(account?.lid), lid) END,
+                        platform = CASE WHEN \(clear) = 1 THEN NULL ELSE COALESCE(\(account?.platform), platform) END
+                    WHERE id = \(id) RETURNING *
+                    """
+                ).map { row throws(StoreError) in try InstanceRecord(row: row) }
+                if let record, let event { try await Self.appendEvent(event(record), on: tx) }
+                return record
             }
         }
     }
@@ -187,7 +187,8 @@ extension GatewayStore {
                 try await tx.query("DELETE FROM messages WHERE instance_id = \(id)")
                 try await tx.query("DELETE FROM media_uploads WHERE instance_id = \(id)")
                 try await tx.query("DELETE FROM link_attempts WHERE instance_id = \(id)")
-                let deleted = !(try await tx.query("DELETE FROM instances WHERE id = \(id) RETURNING id")).isEmpty
+                let deleted = !(try await tx.query("DELETE FROM instances WHERE id = \(id) RETURNING id"))
+                    .isEmpty
                 try await Self.deleteEvents(instanceID: id, on: tx)
                 return deleted
             }
