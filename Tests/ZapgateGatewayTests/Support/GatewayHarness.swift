@@ -26,13 +26,14 @@ final class GatewayHarness: Sendable {
 
     /// Runs `body` against a fresh gateway on a fresh database of `backend`.
     static func with<T: Sendable>(
-        _ backend: TestBackend, _ body: (GatewayHarness) async throws -> T
+        _ backend: TestBackend, webhooks: WebhookSettings = .testing,
+        _ body: (GatewayHarness) async throws -> T
     ) async throws -> T {
         try await backend.withScratchLocation { location in
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "zg-gw-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
-            let harness = try await start(location: location, dataDirectory: folder.path)
+            let harness = try await start(location: location, dataDirectory: folder.path, webhooks: webhooks)
             do {
                 let result = try await body(harness)
                 await harness.stop()
@@ -44,10 +45,13 @@ final class GatewayHarness: Sendable {
         }
     }
 
-    static func start(location: StoreLocation, dataDirectory: String) async throws -> GatewayHarness {
+    static func start(location: StoreLocation, dataDirectory: String, webhooks: WebhookSettings = .testing)
+        async throws -> GatewayHarness
+    {
         var configuration = GatewayConfiguration(
             port: 0, dataDirectory: dataDirectory, databaseURL: location.urlString,
-            masterKey: String(repeating: "ab", count: 32), adminKey: adminKey, sandbox: true)
+            masterKey: String(repeating: "ab", count: 32), adminKey: adminKey, sandbox: true,
+            webhooks: webhooks)
         configuration.session.firstQRTimeout = .seconds(30)
         let (started, signal) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(
@@ -74,6 +78,13 @@ final class GatewayHarness: Sendable {
     }
 
     enum HarnessError: Error { case didNotStart }
+}
+
+extension WebhookSettings {
+    /// Receivers on 127.0.0.1, and retries in tens of milliseconds rather than seconds.
+    static let testing = WebhookSettings(
+        attemptTimeout: .seconds(2), initialBackoff: .milliseconds(50), maximumBackoff: .milliseconds(400),
+        horizon: .seconds(3600), allowPrivateTargets: true)
 }
 
 /// An HTTP answer: status, headers and the whole body.

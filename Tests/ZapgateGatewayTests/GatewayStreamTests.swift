@@ -1,0 +1,159 @@
+import AsyncHTTPClient
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+import ZapgateStoreTestSupport
+
+/// The live event stream: a client reads some events, drops the connection, misses some, and
+/// resumes from the last id it saw with nothing lost or repeated. SSE and WebSocket.
+@Suite("Gateway event streams", .serialized)
+struct GatewayStreamTests {
+    static let phone = "5511900000201"
+    static let contact = "5511900000202"
+
+    @Test(arguments: TestBackend.allCases)
+    func streamsResumeWithoutGaps(_ backend: TestBackend) async throws {
+        try await GatewayHarness.with(backend) { gateway in
+            let tenant = try await gateway.tenant("streams")
+            let instance = try await gateway.linkedInstance(tenant, phoneNumber: Self.phone)
+            _ = try await gateway.call(.POST, "/sandbox/phones", json: ["phoneNumber": Self.contact])
+            let types = "message.received"
+            let base = "/v1/instances/\(instance)/events"
+
+            // A stream with no position starts at the next new event.
+            async let live = sse(gateway, "\(base)/stream?types=\(types)", key: tenant.key, count: 3)
+            try await Task.sleep(for: .milliseconds(300))
+            for number in 1...3 { try await gateway.phoneSends(Self.contact, to: Self.phone, "a\(number)") }
+            let first = try await live
+            #expect(first.map(\.text) == ["a1", "a2", "a3"])
+
+            // Disconnected: three more arrive meanwhile; resuming from the last id gets them,
+            // then the live ones.
+            for number in 4...6 { try await gateway.phoneSends(Self.contact, to: Self.phone, "a\(number)") }
+            try await waitForEvents(gateway, tenant, instance, count: 6)
+            let lastID = try #require(first.last?.id)
+            async let resumed = sse(
+                gateway, "\(base)/stream?types=\(types)", key: tenant.key, count: 5,
+                headers: ["Last-Event-ID": String(lastID)])
+            try await Task.sleep(for: .milliseconds(300))
+            for number in 7...8 { try await gateway.phoneSends(Self.contact, to: Self.phone, "a\(number)") }
+            let second = try await resumed
+            #expect(second.map(\.text) == ["a4", "a5", "a6", "a7", "a8"])
+            let seqs = (first + second).map(\.id)
+            #expect(seqs == seqs.sorted() && Set(seqs).count == seqs.count)
+
+            // The WebSocket: the same log from a position, then live.
+            for number in 9...10 { try await gateway.phoneSends(Self.contact, to: Self.phone, "a\(number)") }
+            try await waitForEvents(gateway, tenant, instance, count: 10)
+            let afterEight = try #require(second.last?.id)
+            async let socket = websocket(
+                gateway, "\(base)/ws?types=\(types)&after=\(afterEight)&access_token=\(tenant.key)", count: 3)
+            try await Task.sleep(for: .milliseconds(300))
+            try await gateway.phoneSends(Self.contact, to: Self.phone, "a11")
+            let third = try await socket
+            #expect(third.map(\.text) == ["a9", "a10", "a11"])
+
+            // Refusals: no key, another tenant's key, a bad position.
+            let other = try await gateway.tenant("other")
+            #expect(try await gateway.call(.GET, "\(base)/stream", key: nil).status == 401)
+            #expect(try await gateway.call(.GET, "\(base)/stream", key: other.key).status == 404)
+            let bad = try await gateway.call(
+                .GET, "\(base)/stream", key: tenant.key, headers: ["Last-Event-ID": "yesterday"])
+            #expect(bad.status == 400)
+            #expect(try await gateway.call(.GET, "\(base)?types=nonsense", key: tenant.key).status == 400)
+        }
+    }
+
+    /// One event as a stream client got it.
+    struct Received: Sendable {
+        var id: Int64
+        var type: String
+        var text: String?
+    }
+
+    private func waitForEvents(
+        _ gateway: GatewayHarness, _ tenant: TestTenant, _ instance: String, count: Int
+    )
+        async throws
+    {
+        for _ in 0..<200 {
+            if try await gateway.events(tenant, instance, types: "message.received").count >= count { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("fewer than \(count) messages arrived")
+    }
+
+    /// Reads `count` events from an SSE stream, then hangs up.
+    private func sse(
+        _ gateway: GatewayHarness, _ path: String, key: String, count: Int, headers: [String: String] = [:]
+    ) async throws -> [Received] {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(gateway.port)\(path)")
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await gateway.client.execute(request, timeout: .seconds(30))
+        #expect(response.status.code == 200)
+        #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
+        var received: [Received] = []
+        var buffer = ""
+        for try await chunk in response.body {
+            buffer += String(buffer: chunk)
+            while let end = buffer.range(of: "\n\n") {
+                let block = buffer[..<end.lowerBound]
+                buffer.removeSubrange(..<end.upperBound)
+                var id: Int64?
+                var type = ""
+                var data = ""
+                for line in block.split(separator: "\n") {
+                    if line.hasPrefix("id: ") { id = Int64(line.dropFirst(4)) }
+                    if line.hasPrefix("event: ") { type = String(line.dropFirst(7)) }
+                    if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
+                }
+                guard let id else { continue }  // a comment (keepalive)
+                received.append(Received(id: id, type: type, text: Self.text(of: data)))
+                if received.count == count { return received }
+            }
+        }
+        return received
+    }
+
+    /// Reads `count` events from the WebSocket stream, then closes.
+    private func websocket(_ gateway: GatewayHarness, _ path: String, count: Int) async throws -> [Received] {
+        let collected = Collected()
+        var logger = Logger(label: "zapgate.test.ws")
+        logger.logLevel = .critical
+        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(gateway.port)\(path)", logger: logger) {
+            inbound, _, _ in
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                guard case .text(let text) = message else { continue }
+                let object =
+                    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+                let seq = (object["seq"] as? NSNumber)?.int64Value ?? 0
+                let done = collected.add(
+                    Received(id: seq, type: object["type"] as? String ?? "", text: Self.text(of: text)),
+                    until: count)
+                if done { return }
+            }
+        }
+        return collected.items
+    }
+
+    static func text(of json: String) -> String? {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+        return (object?["data"] as? [String: Any])?["text"] as? String
+    }
+
+    final class Collected: Sendable {
+        private let state = Mutex<[Received]>([])
+        var items: [Received] { state.withLock { $0 } }
+        func add(_ item: Received, until count: Int) -> Bool {
+            state.withLock {
+                $0.append(item)
+                return $0.count >= count
+            }
+        }
+    }
+}

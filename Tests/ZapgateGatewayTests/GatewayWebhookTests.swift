@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+import ZapgateGateway
+import ZapgateStoreTestSupport
+
+/// Webhooks over real HTTP: a receiver on 127.0.0.1 that fails on demand, the sandbox behind
+/// the gateway, each case on SQLite and PostgreSQL.
+@Suite("Gateway webhooks", .serialized)
+struct GatewayWebhookTests {
+    static let phone = "5511900000101"
+    static let contact = "5511900000102"
+
+    /// Down for a while, then up: every event arrives, in order, once per id, signed.
+    @Test(arguments: TestBackend.allCases)
+    func receiverDownThenUpGetsEveryEventInOrderOnce(_ backend: TestBackend) async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        await receiver.stop()
+        try await GatewayHarness.with(backend) { gateway in
+            let tenant = try await gateway.tenant("clinic")
+            let hook = try await gateway.webhook(tenant, to: receiver)
+            let instance = try await gateway.linkedInstance(tenant, phoneNumber: Self.phone)
+            _ = try await gateway.call(.POST, "/sandbox/phones", json: ["phoneNumber": Self.contact])
+            for number in 1...12 {
+                try await gateway.phoneSends(Self.contact, to: Self.phone, "message \(number)")
+            }
+            let sent = try await gateway.send(
+                tenant, instance, ["to": Self.contact, "type": "text", "text": "ok"])
+            try await gateway.waitForStatus(tenant, instance, sent, "delivered")
+            var logged: [[String: Any]] = []
+            for _ in 0..<200 {
+                logged = try await gateway.events(tenant, instance)
+                if logged.filter({ $0["type"] as? String == "message.received" }).count == 12 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            // While the receiver is down, deliveries wait with their failed attempts on record
+            // (a refused connection is retried inside an attempt until its timeout).
+            var waiting: [[String: Any]] = []
+            for _ in 0..<200 {
+                waiting = try await gateway.deliveries(tenant, hook, state: "pending")
+                if (waiting.first?["attempts"] as? Int ?? 0) >= 1 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let head = try #require(waiting.first)
+            #expect((head["attempts"] as? Int ?? 0) >= 1)
+            #expect(head["lastError"] as? String != nil)
+            #expect(waiting.count >= 12)
+
+            try await receiver.start()
+            let last = try #require((logged.last?["seq"] as? NSNumber)?.int64Value)
+            let seen = try await receiver.waitUntil("every event up to \(last)") { requests in
+                Set(requests.filter { (200..<300).contains($0.status) }.map(\.seq)).count >= Int(last)
+            }
+            let accepted = seen.filter { (200..<300).contains($0.status) }
+            #expect(accepted.map(\.seq) == Array(1...last), "in order, each once")
+            #expect(accepted.allSatisfy { $0.signatureValid })
+            #expect(Set(accepted.map(\.id)).count == accepted.count)
+            #expect(accepted.map(\.id) == logged.compactMap { $0["id"] as? String })
+            let texts = accepted.filter { $0.eventType == "message.received" }.compactMap {
+                ($0.json["data"] as? [String: Any])?["text"] as? String
+            }
+            #expect(texts == (1...12).map { "message \($0)" })
+            // Nothing more comes once everything was answered 2xx.
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(receiver.accepted.count == accepted.count)
+            let delivered = try await gateway.deliveries(tenant, hook)
+            #expect(delivered.allSatisfy { $0["state"] as? String == "delivered" })
+        }
+        await receiver.stop()
+    }
+
+    /// Answers slower than the attempt timeout count as failures and are retried.
+    @Test(arguments: TestBackend.allCases)
+    func slowAnswersTimeOutAndAreRetried(_ backend: TestBackend) async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        var settings = WebhookSettings.testing
+        settings.attemptTimeout = .milliseconds(300)
+        receiver.behave(.accept, after: [.slow(.seconds(1), status: 200), .slow(.seconds(1), status: 200)])
+        try await GatewayHarness.with(backend, webhooks: settings) { gateway in
+            let tenant = try await gateway.tenant("slow")
+            let hook = try await gateway.webhook(tenant, to: receiver, events: ["instance.status"])
+            let created = try await gateway.call(
+                .POST, "/v1/instances", key: tenant.key, json: ["name": "main", "connect": true])
+            let instance = try #require(created.json["id"] as? String)
+            let first = try await receiver.waitUntil("an accepted delivery") {
+                !$0.filter { $0.status == 200 && $0.attempt == 3 }.isEmpty
+            }
+            let eventID = try #require(first.first?.id)
+            let delivery = try await gateway.waitFor(
+                "/v1/webhooks/\(hook.id)/deliveries/\(eventID)", key: tenant.key, "the delivery recorded"
+            ) { $0.json["state"] as? String == "delivered" }
+            let log = try #require(delivery.json["attemptLog"] as? [[String: Any]])
+            #expect(log.count == 3)
+            #expect(
+                log.prefix(2).allSatisfy { $0["error"] as? String == "timed out" && $0["statusCode"] == nil })
+            #expect(log.last?["statusCode"] as? Int == 200)
+            #expect((log.first?["latencyMs"] as? Int ?? 0) >= 250)
+            // The receiver saw the id three times (the slow ones answer late, after we gave up):
+            // a late 2xx is not an answer the gateway got, so receivers deduplicate by id.
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(receiver.requests.filter { $0.id == eventID }.count == 3)
+            _ = instance
+        }
+        await receiver.stop()
+    }
+
+    /// 410 parks a delivery at once; a replay sends it again.
+    @Test(arguments: TestBackend.allCases)
+    func goneParksAtOnceAndAReplayDelivers(_ backend: TestBackend) async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        receiver.behave(.fail(status: 410))
+        try await GatewayHarness.with(backend) { gateway in
+            let tenant = try await gateway.tenant("gone")
+            let hook = try await gateway.webhook(tenant, to: receiver, events: ["instance.*"])
+            let created = try await gateway.call(
+                .POST, "/v1/instances", key: tenant.key, json: ["name": "main", "connect": true])
+            let instance = try #require(created.json["id"] as? String)
+            _ = try await gateway.waitFor("/v1/instances/\(instance)/qr", key: tenant.key, "a QR") {
+                $0.status == 200
+            }
+            let logged = try await gateway.events(tenant, instance)
+            var parked: [[String: Any]] = []
+            for _ in 0..<200 {
+                parked = try await gateway.deliveries(tenant, hook, state: "parked")
+                if parked.count == logged.count { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(parked.count == logged.count)
+            #expect(parked.allSatisfy { $0["attempts"] as? Int == 1 && $0["lastStatus"] as? Int == 410 })
+            #expect(parked.allSatisfy { $0["parkedAt"] != nil })
+
+            receiver.behave(.accept)
+            let replay = try await gateway.call(
+                .POST, "/v1/webhooks/\(hook.id)/replay", key: tenant.key,
+                json: ["instanceId": instance, "fromSeq": 1, "toSeq": logged.count])
+            #expect(replay.status == 202)
+            #expect(replay.json["queued"] as? Int == logged.count)
+            let seen = try await receiver.waitUntil("the replayed events") {
+                $0.filter { $0.status == 200 }.count == logged.count
+            }
+            #expect(seen.filter { $0.status == 200 }.map(\.seq) == Array(1...Int64(logged.count)))
+            let after = try await gateway.deliveries(tenant, hook)
+            #expect(after.allSatisfy { $0["state"] as? String == "delivered" && $0["attempts"] as? Int == 2 })
+        }
+        await receiver.stop()
+    }
+
+    /// Failing past the horizon parks a delivery after its retries; one event can be replayed.
+    @Test(arguments: TestBackend.allCases)
+    func failuresPastTheHorizonParkThenOneEventIsReplayed(_ backend: TestBackend) async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        receiver.behave(.fail(status: 503))
+        var settings = WebhookSettings.testing
+        settings.horizon = .milliseconds(800)
+        try await GatewayHarness.with(backend, webhooks: settings) { gateway in
+            let tenant = try await gateway.tenant("failing")
+            let hook = try await gateway.webhook(tenant, to: receiver, events: ["instance.status"])
+            let created = try await gateway.call(
+                .POST, "/v1/instances", key: tenant.key, json: ["name": "main", "connect": true])
+            let instance = try #require(created.json["id"] as? String)
+            var parked: [[String: Any]] = []
+            for _ in 0..<200 {
+                parked = try await gateway.deliveries(tenant, hook, state: "parked")
+                if !parked.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let first = try #require(parked.first)
+            #expect((first["attempts"] as? Int ?? 0) >= 3, "retried with backoff before parking")
+            #expect(first["lastStatus"] as? Int == 503)
+            let eventID = try #require(first["eventId"] as? String)
+            let detail = try await gateway.call(
+                .GET, "/v1/webhooks/\(hook.id)/deliveries/\(eventID)", key: tenant.key)
+            let log = try #require(detail.json["attemptLog"] as? [[String: Any]])
+            #expect(log.count == first["attempts"] as? Int)
+            #expect(log.allSatisfy { $0["statusCode"] as? Int == 503 })
+
+            receiver.behave(.accept)
+            let seq = try #require((first["seq"] as? NSNumber)?.int64Value)
+            let replay = try await gateway.call(
+                .POST, "/v1/webhooks/\(hook.id)/replay", key: tenant.key,
+                json: ["instanceId": instance, "fromSeq": seq])
+            #expect(replay.json["queued"] as? Int == 1)
+            try await receiver.waitUntil("the replayed event") {
+                $0.contains { $0.status == 200 && $0.id == eventID }
+            }
+            try await gateway.waitFor(
+                "/v1/webhooks/\(hook.id)/deliveries/\(eventID)", key: tenant.key, "delivered after the replay"
+            ) { $0.json["state"] as? String == "delivered" }
+        }
+        await receiver.stop()
+    }
+}
