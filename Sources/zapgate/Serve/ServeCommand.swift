@@ -20,6 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
               ZAPGATE_ADMIN_KEY (else the stored one; else one is made and printed once)
               --sandbox ZAPGATE_SANDBOX=1          --log-level ZAPGATE_LOG_LEVEL (info)
               --whatsapp-url ZAPGATE_WHATSAPP_URL  --whatsapp-root-key ZAPGATE_WHATSAPP_ROOT_KEY
+              --webhook-allow-private ZAPGATE_WEBHOOK_ALLOW_PRIVATE=1 (loopback/private webhook targets)
+              ZAPGATE_WEBHOOK_TIMEOUT (10s)  ZAPGATE_WEBHOOK_INITIAL_BACKOFF (5s)
+              ZAPGATE_WEBHOOK_MAX_BACKOFF (1h)  ZAPGATE_WEBHOOK_HORIZON (3d)  ZAPGATE_EVENT_RETENTION (7d)
+              (durations: a number with ms, s, m, h or d)
 
             Keys are read from the environment only, so they stay out of process listings. With \
             --sandbox, the simulator runs in-process, every instance links to it, and scripted \
@@ -51,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("The certificate root to trust there (64 hex digits).", valueName: "hex"))
     var whatsappRootKey: String?
+
+    @Flag(help: "Allow webhook URLs on loopback, private and link-local addresses.")
+    var webhookAllowPrivate = false
 
     @Option(help: "The lowest level of log written to stderr.")
     var logLevel: LogLevelOption?
@@ -90,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.session.noise = .init(url: url, origin: nil, verifier: verifier)
             if url.hasPrefix("ws://") { configuration.session.media.scheme = "http" }
         }
+        try applyWebhookSettings(&configuration.webhooks, setting)
         let logger = Logger(label: "zapgate.gateway")
         let host = configuration.host
         try await GatewayServer.run(configuration, logger: logger) { started in
@@ -101,6 +109,42 @@ struct ServeCommand: AsyncParsableCommand {
             }
             Terminal.say("listening on http://\(host):\(started.port)\(started.sandbox ? " (sandbox)" : "")")
         }
+    }
+
+    private func applyWebhookSettings(_ settings: inout WebhookSettings, _ setting: (String) -> String?)
+        throws
+    {
+        settings.allowPrivateTargets =
+            webhookAllowPrivate
+            || ["1", "true", "yes"].contains(setting("WEBHOOK_ALLOW_PRIVATE")?.lowercased() ?? "")
+        func duration(_ name: String) throws -> Duration? {
+            try setting(name).map { text in
+                guard let value = Self.duration(text) else {
+                    throw ValidationError(
+                        "ZAPGATE_\(name) must be a duration such as 500ms, 10s, 5m, 1h or 3d")
+                }
+                return value
+            }
+        }
+        if let value = try duration("WEBHOOK_TIMEOUT") { settings.attemptTimeout = value }
+        if let value = try duration("WEBHOOK_INITIAL_BACKOFF") { settings.initialBackoff = value }
+        if let value = try duration("WEBHOOK_MAX_BACKOFF") { settings.maximumBackoff = value }
+        if let value = try duration("WEBHOOK_HORIZON") { settings.horizon = value }
+        if let value = try duration("EVENT_RETENTION") { settings.eventRetention = value }
+        guard settings.eventRetention >= settings.horizon else {
+            throw ValidationError("ZAPGATE_EVENT_RETENTION must be at least the webhook horizon")
+        }
+    }
+
+    /// `500ms`, `10s`, `5m`, `1h`, `3d`; a bare number is seconds.
+    static func duration(_ text: String) -> Duration? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let number = Double(text.dropLast(suffix.count)), number > 0 else { return nil }
+            return .milliseconds(Int64(number * scale * 1000))
+        }
+        guard let number = Double(text), number > 0 else { return nil }
+        return .milliseconds(Int64(number * 1000))
     }
 
     static func port(_ text: String) throws -> Int {
