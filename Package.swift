@@ -210,6 +210,8 @@ let package = Package(
                 "ZapgateCrypto", "ZapgateWire", "ZapgateNoise", "ZapgateSignal", "ZapgateEngine",
                 "ZapgateSimulator", "ZapgateProtocol", "ZapgateMessaging", "ZapgateProto", "ZapgateGateway",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -8,6 +8,8 @@ import Foundation
 /// `… ZapgateBenchmarks messaging [N]` for messages per second between two engines,
 /// `… ZapgateBenchmarks gateway-throughput [N] [--clients C] [--database-url URL]` for accepted →
 /// acknowledged messages per second through the gateway's HTTP API,
+/// `… ZapgateBenchmarks gateway-webhooks [--rate R] [--latency-count N] [--backlog B] [--database-url URL]`
+/// for inbound message → webhook POST latency and events per second to a fast receiver,
 /// `… ZapgateBenchmarks gateway-memory [N] [--database-url URL] [--prekeys P] [--concurrency C]`
 /// for the gateway's resident memory per connected instance.
 @main
@@ -35,6 +37,12 @@ struct ZapgateBenchmarks {
                 count: count(arguments) ?? 1000, databaseURL: option("--database-url", arguments),
                 preKeys: option("--prekeys", arguments).flatMap { Int($0) },
                 concurrency: option("--concurrency", arguments).flatMap { Int($0) } ?? 20)
+        case "gateway-webhooks":
+            try await GatewayWebhookBenchmark.run(
+                rate: option("--rate", arguments).flatMap { Double($0) } ?? 20,
+                latencyCount: option("--latency-count", arguments).flatMap { Int($0) } ?? 600,
+                backlog: option("--backlog", arguments).flatMap { Int($0) } ?? 2000,
+                databaseURL: option("--database-url", arguments))
         case "gateway-child":
             try await GatewayChild.run()
         case "engine-child":
