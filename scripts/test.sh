@@ -21,12 +21,12 @@ ZAPGATE_TEST_POSTGRES_URL=$(scripts/postgres.sh start)
 export ZAPGATE_TEST_POSTGRES_URL
 # Our tests use Swift Testing; XCTest's own summary ("Executed 0 tests") is printed beside it.
 # The load tests (200 devices linking at once; 10,000 messages across receiver restarts; 20
-# kill -9 cycles of the gateway under load) run on their own afterwards, so that their load does
-# not stretch the other suites' timeouts.
-load_tests="ConcurrentLinkingTests|MessageVolumeTests|GatewayCrashTests"
+# kill -9 cycles of the gateway under load; 20 more during webhook delivery) run on their own
+# afterwards, so that their load does not stretch the other suites' timeouts.
+load_tests="ConcurrentLinkingTests|MessageVolumeTests|GatewayCrashTests|GatewayWebhookCrashTests"
 passed=0
 for run in "--skip $load_tests" "--filter ConcurrentLinkingTests" "--filter MessageVolumeTests" \
-    "--filter GatewayCrashTests"; do
+    "--filter GatewayCrashTests" "--filter GatewayWebhookCrashTests"; do
     # shellcheck disable=SC2086 # the option and its value are two words on purpose
     swift test --skip-build $run 2>&1 | tee "$log"
     count=$(sed -n 's/.*Test run with \([0-9][0-9]*\) tests\{0,1\} .* passed after.*/\1/p' "$log" | tail -n 1)

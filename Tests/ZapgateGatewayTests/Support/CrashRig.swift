@@ -44,10 +44,10 @@ final class CrashRig: Sendable {
     }
 
     /// Runs `body` with a simulator and a first gateway on a fresh database of `backend`,
-    /// then stops both and removes the data.
-    static func with<T: Sendable>(_ backend: TestBackend, _ body: (CrashRig) async throws -> T) async throws
-        -> T
-    {
+    /// then stops both and removes the data. Every gateway started gets `environment` too.
+    static func with<T: Sendable>(
+        _ backend: TestBackend, environment: [String: String] = [:], _ body: (CrashRig) async throws -> T
+    ) async throws -> T {
         try await backend.withScratchLocation { location in
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "zg-crash-\(UUID().uuidString)")
@@ -70,7 +70,8 @@ final class CrashRig: Sendable {
                 options: .init(
                     dataDirectory: folder.path, databaseURL: location.urlString,
                     whatsappURL: "ws://127.0.0.1:\(port)/ws/chat", rootKeyHex: simulator.rootPublicKey.hex,
-                    adminKey: adminKey, masterKey: String(repeating: "cd", count: 32)))
+                    adminKey: adminKey, masterKey: String(repeating: "cd", count: 32),
+                    environment: environment))
             do {
                 try await rig.startGateway()
                 let result = try await body(rig)

@@ -16,6 +16,9 @@ final class GatewayProcess: Sendable {
         var rootKeyHex: String
         var adminKey: String
         var masterKey: String
+        /// More environment for the gateway (settings such as `ZAPGATE_WEBHOOK_*`), set after the
+        /// test run's own `ZAPGATE_` variables are cleared.
+        var environment: [String: String] = [:]
     }
 
     enum Failure: Error, CustomStringConvertible {
@@ -49,6 +52,7 @@ final class GatewayProcess: Sendable {
         for name in environment.keys where name.hasPrefix("ZAPGATE_") { environment[name] = nil }
         environment["ZAPGATE_ADMIN_KEY"] = options.adminKey
         environment["ZAPGATE_MASTER_KEY"] = options.masterKey
+        environment.merge(options.environment) { _, given in given }
         let process = try LineProcess(
             executable: try binary(),
             arguments: [
