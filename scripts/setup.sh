@@ -68,3 +68,5 @@ make_venv() { # dir requirements-file extra-pin-text
 # over a Noise session (dissononce) with axolotl's curve, all in one process.
 make_venv .venv-signal Oracles/requirements-signal.txt "$baileys_pin"
 make_venv .venv-waproto Oracles/requirements-waproto.txt "$baileys_pin"
+# .venv-events judges webhook signatures (Oracles/webhook_oracle.py).
+make_venv .venv-events Oracles/requirements-events.txt
