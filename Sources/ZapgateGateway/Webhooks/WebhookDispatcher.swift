@@ -38,7 +38,7 @@ actor WebhookDispatcher {
     func run() async {
         var lastPrune = ContinuousClock.now - pruneInterval
         await withTaskGroup(of: Void.self) { group in
-            while !stopping {
+            while !stopping, !Task.isCancelled {
                 var wait: Duration = .seconds(30)
                 do {
                     let now = Date()
@@ -51,6 +51,8 @@ actor WebhookDispatcher {
                         }
                     }
                 } catch {
+                    // Cancelled with the gateway: nothing is wrong, it is just over.
+                    if Task.isCancelled { break }
                     logger.error("could not read the pending deliveries", metadata: ["error": "\(error)"])
                     wait = .seconds(1)
                 }
@@ -130,7 +132,9 @@ actor WebhookDispatcher {
         } catch {
             // Not recorded: it stays pending and goes again, which a receiver deduplicates by
             // its webhook-id.
-            logger.error("could not record a delivery attempt", metadata: ["error": "\(error)"])
+            if !Task.isCancelled {
+                logger.error("could not record a delivery attempt", metadata: ["error": "\(error)"])
+            }
             return false
         }
         switch outcome {
