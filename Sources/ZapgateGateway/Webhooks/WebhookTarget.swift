@@ -73,7 +73,8 @@ struct IPAddress: Equatable {
         if bytes[0] & 0xfe == 0xfc { return false }  // fc00::/7 unique local
         if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return false }  // fe80::/10 link-local
         if bytes[0] == 0xff { return false }  // multicast
-        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0d && bytes[3] == 0xb8 { return false }  // documentation
+        // 2001:db8::/32, for documentation.
+        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0d && bytes[3] == 0xb8 { return false }
         if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b {  // NAT64
             return Self.isPublicV4(Array(bytes[12...]))
         }
