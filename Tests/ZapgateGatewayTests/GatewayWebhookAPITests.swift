@@ -18,7 +18,10 @@ struct GatewayWebhookAPITests {
                 "http://172.20.0.1/hook", "http://169.254.169.254/latest", "http://[::1]/hook",
                 "http://[fd00::1]/hook", "http://localhost/hook", "http://printer.local/hook",
                 "http://[::ffff:127.0.0.1]/hook", "http://100.64.0.1/", "ftp://example.com/hook", "not a url",
-                "http://user:secret@example.com/hook", "https:///nohost",
+                "http://user:secret@example.com/hook", "https:///nohost", "http://2130706433/",
+                "http://127.1/",
+                "http://0x7f.0.0.1/", "http://0/", "http://localhost./", "http://[fe80::1%25eth0]/",
+                "http://[::127.0.0.1]/", "http://[::]/",
             ]
             for url in refused {
                 let answer = try await gateway.call(
@@ -40,8 +43,12 @@ struct GatewayWebhookAPITests {
             let unknownInstance = try await gateway.call(
                 .POST, "/v1/webhooks", key: tenant.key,
                 json: ["url": "https://hooks.example.com/in", "instanceId": UUID().uuidString])
-            #expect(unknownInstance.status == 400)
-            #expect(unknownInstance.json["field"] as? String == "/instanceId")
+            #expect(unknownInstance.status == 404)
+            let noTypes = try await gateway.call(
+                .POST, "/v1/webhooks", key: tenant.key,
+                json: ["url": "https://hooks.example.com/in", "events": []])
+            #expect(noTypes.status == 400)
+            #expect(noTypes.json["field"] as? String == "/events")
 
             let created = try await gateway.call(
                 .POST, "/v1/webhooks", key: tenant.key,

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import ZapgateStore
 
 /// Reads one instance's event log from a position on and, at its end, waits for more. The
@@ -71,7 +72,10 @@ struct ServerSentEvents: AsyncSequence, Sendable {
                 greeted = true
                 return ArraySlice(": zapgate event stream\n\n".utf8)
             }
-            guard let event = try await tail.next(idle: keepalive) else {
+            // A stream never ends by itself; at shutdown it must, or the server would wait on it.
+            let (tail, keepalive) = (tail, keepalive)
+            guard let event = try await cancelWhenGracefulShutdown({ try await tail.next(idle: keepalive) })
+            else {
                 return ArraySlice(": keepalive\n\n".utf8)
             }
             return ArraySlice("id: \(event.seq)\nevent: \(event.type)\ndata: \(event.payload)\n\n".utf8)

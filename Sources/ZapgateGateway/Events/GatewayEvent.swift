@@ -19,7 +19,7 @@ enum GatewayEvent {
     static func message(_ type: String, _ record: MessageRecord, tenantID: UUID) -> NewEvent {
         NewEvent(
             tenantID: tenantID, instanceID: record.instanceID, type: type,
-            data: encode(Components.Schemas.Message(record)), createdAt: record.updatedAt)
+            data: encode(Components.Schemas.Message(record)))
     }
 
     /// The instance's status changed: the instance as `GET` shows it.
@@ -59,8 +59,12 @@ enum GatewayEvent {
     }
 
     /// Checks event type patterns a client sent (for a subscription or a stream).
-    static func filter(_ patterns: [String]?, field: String) throws(GatewayError) -> EventFilter {
-        let patterns = (patterns ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    static func filter(_ given: [String]?, field: String) throws(GatewayError) -> EventFilter {
+        let patterns = (given ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // Left out, a filter means everything; given empty, it is more likely a mistake.
+        if given != nil && patterns.isEmpty {
+            throw .validation(field: field, detail: "Name at least one event type or pattern, or * for all.")
+        }
         for pattern in patterns where !isValidPattern(pattern) {
             throw .validation(
                 field: field,

@@ -26,7 +26,9 @@ final class WakeSignal: Sendable {
     func wait(upTo timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                // Cancelled once the wait is over: it must not ring then, or the next wait
+                // would return at once.
+                do { try await Task.sleep(for: timeout) } catch { return }
                 self.ring()
             }
             await withTaskCancellationHandler {
@@ -46,7 +48,7 @@ final class WakeSignal: Sendable {
             }
             group.cancelAll()
         }
-        // The timer's ring may land after we woke for another reason; it only causes one
-        // spare look later.
+        // A timer that fired just as a ring woke us may leave one ring behind; it costs one
+        // spare look, once.
     }
 }

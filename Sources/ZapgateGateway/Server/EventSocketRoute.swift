@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import ServiceLifecycle
 import ZapgateStore
 
 /// The live event stream as a WebSocket, at `GET /v1/instances/{id}/events/ws`: one text
@@ -32,10 +33,12 @@ struct EventSocketRoute {
                 // Reading the client's side notices its close; what it says is ignored.
                 group.addTask { for try await _ in inbound {} }
                 group.addTask {
-                    while true {
-                        // Idle periods need nothing from us: the server pings on its own.
-                        if let event = try await tail.next(idle: GatewayAPI.streamKeepalive) {
-                            try await outbound.write(.text(event.payload))
+                    // Ends at shutdown; idle periods need nothing from us (the server pings).
+                    try await cancelWhenGracefulShutdown {
+                        while true {
+                            if let event = try await tail.next(idle: GatewayAPI.streamKeepalive) {
+                                try await outbound.write(.text(event.payload))
+                            }
                         }
                     }
                 }

@@ -66,7 +66,8 @@ public enum GatewayServer {
                 let events = EventServices(
                     hub: EventHub(), secrets: secrets, settings: configuration.webhooks,
                     sender: WebhookSender(
-                        client: webhookClient, timeout: configuration.webhooks.attemptTimeout))
+                        client: webhookClient, timeout: configuration.webhooks.attemptTimeout,
+                        allowPrivateTargets: configuration.webhooks.allowPrivateTargets))
                 let environment = InstanceEnvironment(
                     sessionConfiguration: configuration.session,
                     mediaFetcher: MediaFetcher(

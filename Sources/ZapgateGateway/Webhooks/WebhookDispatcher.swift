@@ -15,7 +15,12 @@ actor WebhookDispatcher {
     let metrics: GatewayMetrics
     let logger: Logger
     private var active: Set<DeliveryLane> = []
+    /// Lanes that failed for a reason of ours (the database, an unreadable secret), and when
+    /// to look at them again, so a broken lane is not retried in a tight loop.
+    private var coolingDown: [DeliveryLane: Date] = [:]
     private var stopping = false
+    /// How long a lane rests after such a failure.
+    private let cooldown: TimeInterval = 5
     /// How often the log is pruned of what is older than the retention.
     private let pruneInterval: Duration = .seconds(3600)
 
@@ -37,12 +42,14 @@ actor WebhookDispatcher {
     /// answer that came is recorded, and returns.
     func run() async {
         var lastPrune = ContinuousClock.now - pruneInterval
-        await withTaskGroup(of: Void.self) { group in
+        await withDiscardingTaskGroup { group in
             while !stopping, !Task.isCancelled {
                 var wait: Duration = .seconds(30)
                 do {
                     let now = Date()
-                    for (lane, due) in try await store.pendingLanes() where !active.contains(lane) {
+                    coolingDown = coolingDown.filter { $0.value > now }
+                    for (lane, head) in try await store.pendingLanes() where !active.contains(lane) {
+                        let due = max(head, coolingDown[lane] ?? head)
                         if due <= now {
                             active.insert(lane)
                             group.addTask { await self.drain(lane) }
@@ -62,7 +69,6 @@ actor WebhookDispatcher {
                 }
                 await hub.dispatcherSignal.wait(upTo: wait)
             }
-            await group.waitForAll()
         }
     }
 
@@ -78,24 +84,24 @@ actor WebhookDispatcher {
     }
 
     /// Sends a lane's pending deliveries in order until it is empty, one fails (it waits for
-    /// its retry), or the dispatcher stops.
+    /// its retry), or the dispatcher stops. The subscription is read again for every batch, so
+    /// a change of URL or secret, or a pause, takes effect within a few deliveries.
     private func drain(_ lane: DeliveryLane) async {
         defer { finished(lane) }
-        let hook: WebhookRecord
-        let secret: WebhookSecret
-        do {
-            guard let found = try await store.webhook(lane.webhookID), found.enabled else { return }
-            hook = found
-            secret = try WebhookSecret.open(hook.sealedSecret, by: secrets, webhookID: hook.id)
-        } catch {
-            logger.error(
-                "could not load a webhook", metadata: ["webhook": "\(lane.webhookID)", "error": "\(error)"])
-            return
-        }
         while !stopping {
+            let hook: WebhookRecord
+            let secret: WebhookSecret
             let batch: [DueDelivery]
-            do { batch = try await store.pendingDeliveries(lane, limit: 64) } catch {
-                logger.error("could not read deliveries", metadata: ["error": "\(error)"])
+            do {
+                guard let found = try await store.webhook(lane.webhookID), found.enabled else { return }
+                hook = found
+                secret = try WebhookSecret.open(hook.sealedSecret, by: secrets, webhookID: hook.id)
+                batch = try await store.pendingDeliveries(lane, limit: 16)
+            } catch {
+                logger.error(
+                    "could not load a webhook's deliveries",
+                    metadata: ["webhook": "\(lane.webhookID)", "error": "\(error)"])
+                rest(lane)
                 return
             }
             if batch.isEmpty { return }
@@ -106,36 +112,43 @@ actor WebhookDispatcher {
         }
     }
 
+    private func rest(_ lane: DeliveryLane) {
+        coolingDown[lane] = Date().addingTimeInterval(cooldown)
+    }
+
     /// Makes one attempt and records it; returns whether the lane may go on to the next event
     /// (delivered, or parked and out of the way).
     private func attempt(_ due: DueDelivery, hook: WebhookRecord, secret: WebhookSecret) async -> Bool {
         let delivery = due.delivery
         let number = delivery.attempts + 1
+        guard let event = due.event else {
+            // Its event is gone (pruned while a replay queued it): nothing to send, and the
+            // lane must not wait on it.
+            return await record(
+                DeliveryAttempt(
+                    attempt: number, startedAt: Date(), statusCode: nil,
+                    error: "the event is no longer stored",
+                    latency: .zero), of: delivery, outcome: .parked)
+        }
         let result = await sender.send(
-            due.event.payload, eventID: due.event.id, eventType: due.event.type, attempt: number,
-            to: hook.url,
+            event.payload, eventID: event.id, eventType: event.type, attempt: number, to: hook.url,
             secret: secret)
-        let outcome = settings.outcome(
-            statusCode: result.statusCode, roundAttempts: delivery.roundAttempts + 1,
-            roundStartedAt: delivery.roundStartedAt)
+        let outcome =
+            result.refused
+            ? .parked
+            : settings.outcome(
+                statusCode: result.statusCode, roundAttempts: delivery.roundAttempts + 1,
+                roundStartedAt: delivery.roundStartedAt)
+        let recorded = await record(
+            DeliveryAttempt(
+                attempt: number, startedAt: result.startedAt, statusCode: result.statusCode,
+                error: result.error,
+                latency: result.latency),
+            of: delivery, outcome: outcome)
+        guard recorded else { return false }
         metrics.webhookAttempt(outcome: outcome, latency: result.latency)
         if outcome == .delivered {
-            metrics.webhookDelivered(lag: Date().timeIntervalSince(due.event.createdAt))
-        }
-        do {
-            try await store.recordAttempt(
-                DeliveryAttempt(
-                    attempt: number, startedAt: result.startedAt, statusCode: result.statusCode,
-                    error: result.error,
-                    latency: result.latency),
-                of: delivery, outcome: outcome)
-        } catch {
-            // Not recorded: it stays pending and goes again, which a receiver deduplicates by
-            // its webhook-id.
-            if !Task.isCancelled {
-                logger.error("could not record a delivery attempt", metadata: ["error": "\(error)"])
-            }
-            return false
+            metrics.webhookDelivered(lag: Date().timeIntervalSince(event.createdAt))
         }
         switch outcome {
         case .delivered:
@@ -144,11 +157,29 @@ actor WebhookDispatcher {
             logger.warning(
                 "a webhook delivery was parked",
                 metadata: [
-                    "webhook": "\(hook.id)", "event": "\(due.event.id)", "attempts": "\(number)",
+                    "webhook": "\(hook.id)", "event": "\(event.id)", "attempts": "\(number)",
                     "last": "\(result.error ?? "")",
                 ])
             return true
         case .retry:
+            return false
+        }
+    }
+
+    /// Records an attempt; false (and the lane rests) when that failed. Not recorded, the
+    /// delivery stays pending and goes again, which a receiver deduplicates by its webhook-id.
+    private func record(_ attempt: DeliveryAttempt, of delivery: DeliveryRecord, outcome: DeliveryOutcome)
+        async
+        -> Bool
+    {
+        do {
+            try await store.recordAttempt(attempt, of: delivery, outcome: outcome)
+            return true
+        } catch {
+            if !Task.isCancelled {
+                logger.error("could not record a delivery attempt", metadata: ["error": "\(error)"])
+                rest(DeliveryLane(webhookID: delivery.webhookID, instanceID: delivery.instanceID))
+            }
             return false
         }
     }

@@ -7,6 +7,9 @@ import NIOHTTP1
 struct WebhookSender: Sendable {
     let client: HTTPClient
     let timeout: Duration
+    /// Whether targets on loopback and private networks are allowed; when not, the host's
+    /// addresses are checked before every attempt.
+    let allowPrivateTargets: Bool
 
     /// What one attempt got.
     struct Result: Sendable {
@@ -16,6 +19,8 @@ struct WebhookSender: Sendable {
         /// Why it failed, for the delivery log (a status code alone says enough for 2xx).
         var error: String?
         var latency: Duration
+        /// Not sent: the target is not allowed (it resolves to a private address).
+        var refused = false
     }
 
     /// A client for webhooks only: redirects are not followed (a 3xx is a failed attempt, so
@@ -47,15 +52,13 @@ struct WebhookSender: Sendable {
         request.headers.add(name: "zapgate-event-type", value: eventType)
         request.headers.add(name: "zapgate-attempt", value: String(attempt))
         request.body = .bytes(ByteBuffer(data: bytes))
+        if let why = await refusal(url) {
+            return Result(
+                startedAt: startedAt, statusCode: nil, error: why, latency: clock.now - start, refused: true)
+        }
         do {
-            let response = try await client.execute(
-                request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
-            // Read what the receiver says, but keep only the start of it for the log.
-            var excerpt = ""
-            for try await chunk in response.body where excerpt.utf8.count < 200 {
-                excerpt += String(buffer: chunk)
-            }
-            let status = Int(response.status.code)
+            let prepared = request
+            let (status, excerpt) = try await withinTimeout { try await exchange(prepared) }
             let ok = (200..<300).contains(status)
             let detail = excerpt.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)
             return Result(
@@ -69,7 +72,51 @@ struct WebhookSender: Sendable {
         }
     }
 
+    /// Why the target may not be dialled now, if it may not: the URL was checked when it was
+    /// saved, but names resolve anew and settings change.
+    private func refusal(_ url: String) async -> String? {
+        guard !allowPrivateTargets, let host = URLComponents(string: url)?.host else { return nil }
+        if let why = WebhookTarget.refusal(host) { return "refused: \(why)" }
+        guard let addresses = try? await HostResolver.addresses(of: host) else { return nil }
+        if let inside = addresses.first(where: { !$0.isPublic }) {
+            return "refused: \(host) resolves to \(inside), a loopback, private or reserved address"
+        }
+        return nil
+    }
+
+    /// Sends the request and reads the status and the start of the answer.
+    private func exchange(_ request: HTTPClientRequest) async throws -> (Int, String) {
+        let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
+        // Only the start of the answer goes in the log; the rest is not waited for.
+        var excerpt = ""
+        for try await chunk in response.body {
+            excerpt += String(buffer: chunk)
+            if excerpt.utf8.count >= 200 { break }
+        }
+        return (Int(response.status.code), excerpt)
+    }
+
+    /// Runs `body` with the attempt's whole time limit: the client's own deadline ends with the
+    /// response's head, and a receiver that then trickles its body must not hold the lane.
+    private func withinTimeout<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws
+        -> T
+    {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw AttemptTimedOut() }
+            return value
+        }
+    }
+
+    private struct AttemptTimedOut: Error {}
+
     private static func describe(_ error: any Error) -> String {
+        if error is AttemptTimedOut { return "timed out" }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout: return "timed out"

@@ -22,31 +22,53 @@ enum WebhookTarget {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
             ["http", "https"].contains(scheme)
         else { throw refuse("The URL must be an absolute http or https URL.") }
-        guard var host = components.host, !host.isEmpty else { throw refuse("The URL has no host.") }
+        guard let host = components.host, !host.isEmpty else { throw refuse("The URL has no host.") }
         guard components.user == nil, components.password == nil else {
             throw refuse("Put no credentials in the URL; verify the signature instead.")
         }
         guard components.fragment == nil else { throw refuse("The URL may not have a fragment.") }
         if allowPrivate { return text }
-        host = host.lowercased()
+        if let why = refusal(host) { throw refuse(why) }
+        return text
+    }
+
+    /// Why a host may not be a webhook's target when private targets are not allowed; nil
+    /// when it may.
+    static func refusal(_ written: String) -> String? {
+        var host = written.lowercased()
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        while host.hasSuffix(".") { host.removeLast() }
+        if host.contains("%") { return "The URL names a network interface; the gateway does not allow that." }
         if host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".local")
             || host.hasSuffix(".internal")
         {
-            throw refuse("The URL points at a local name; the gateway does not allow private targets.")
+            return "The URL points at a local name; the gateway does not allow private targets."
         }
-        if let address = IPAddress(host), !address.isPublic {
-            throw refuse(
-                "The URL points at a loopback, private or reserved address, which the gateway does not allow."
-            )
+        if let address = IPAddress(host) {
+            return address.isPublic
+                ? nil
+                : "The URL points at a loopback, private or reserved address, which the gateway does not allow."
         }
-        return text
+        // Resolvers also read 2130706433, 127.1 or 0x7f.0.0.1 as addresses; only the usual
+        // dotted form is accepted, so what is checked is what is dialled.
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        let numeric = labels.allSatisfy { label in
+            !label.isEmpty
+                && (label.allSatisfy(\.isNumber)
+                    || (label.hasPrefix("0x") && label.dropFirst(2).allSatisfy(\.isHexDigit)))
+        }
+        if numeric { return "Write an IP address in its usual dotted form." }
+        return nil
     }
 }
 
 /// An IPv4 or IPv6 address literal, as bytes.
-struct IPAddress: Equatable {
+struct IPAddress: Equatable, CustomStringConvertible {
     let bytes: [UInt8]
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
 
     init?(_ text: String) {
         var v4 = in_addr()
@@ -62,14 +84,24 @@ struct IPAddress: Equatable {
         return nil
     }
 
+    var description: String {
+        var copy = bytes
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = bytes.count == 4 ? AF_INET : AF_INET6
+        guard inet_ntop(family, &copy, &text, socklen_t(text.count)) != nil else { return "?" }
+        let length = text.firstIndex(of: 0) ?? text.count
+        return String(decoding: text[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// Whether the address is routable on the public internet.
     var isPublic: Bool {
         if bytes.count == 4 { return Self.isPublicV4(bytes) }
-        // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible forms carry a v4 address.
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
+        // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d, which covers :: and ::1)
+        // forms carry a v4 address.
+        let mapped = bytes[10] == 0xff && bytes[11] == 0xff
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && (mapped || (bytes[10] == 0 && bytes[11] == 0)) {
             return Self.isPublicV4(Array(bytes[12...]))
         }
-        if bytes[0..<15].allSatisfy({ $0 == 0 }) { return false }  // :: and ::1
         if bytes[0] & 0xfe == 0xfc { return false }  // fc00::/7 unique local
         if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return false }  // fe80::/10 link-local
         if bytes[0] == 0xff { return false }  // multicast

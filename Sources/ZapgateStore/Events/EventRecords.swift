@@ -154,7 +154,8 @@ public struct DeliveryAttempt: Sendable, Equatable {
 /// A pending delivery ready to go, with the event it carries.
 public struct DueDelivery: Sendable {
     public var delivery: DeliveryRecord
-    public var event: EventRecord
+    /// Nil when the event was pruned (a replay raced the pruning); the delivery is parked.
+    public var event: EventRecord?
 }
 
 /// The head of one (subscription, instance) lane: deliveries go out in event order, one at a

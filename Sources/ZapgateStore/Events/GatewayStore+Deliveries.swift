@@ -34,7 +34,8 @@ extension GatewayStore {
         }
     }
 
-    /// A lane's pending deliveries in event order, with their events.
+    /// A lane's pending deliveries in event order, with their events (nil for one whose event
+    /// is no longer stored).
     public func pendingDeliveries(_ lane: DeliveryLane, limit: Int) async throws(GatewayStoreError)
         -> [DueDelivery]
     {
@@ -42,18 +43,21 @@ extension GatewayStore {
             try await database.query(
                 """
                 SELECT d.*, e.tenant_id, e.type, e.payload, e.created_at FROM webhook_deliveries d
-                JOIN events e ON e.instance_id = d.instance_id AND e.seq = d.seq
+                LEFT JOIN events e ON e.instance_id = d.instance_id AND e.seq = d.seq
                 WHERE d.webhook_id = \(lane.webhookID) AND d.instance_id = \(lane.instanceID)
                     AND d.state = \(DeliveryState.pending.rawValue)
                 ORDER BY d.seq LIMIT \(limit)
                 """
             ).map { row throws(StoreError) in
-                DueDelivery(delivery: try DeliveryRecord(row: row), event: try EventRecord(row: row))
+                DueDelivery(
+                    delivery: try DeliveryRecord(row: row),
+                    event: try row.optionalString("payload") == nil ? nil : try EventRecord(row: row))
             }
         }
     }
 
-    /// Records an attempt and what it decided, in one transaction.
+    /// Records an attempt and what it decided, in one transaction. A delivery replayed while
+    /// the attempt was under way keeps its new round: only the attempt is logged.
     public func recordAttempt(
         _ attempt: DeliveryAttempt, of delivery: DeliveryRecord, outcome: DeliveryOutcome, now: Date = Date()
     ) async throws(GatewayStoreError) {
@@ -81,7 +85,7 @@ extension GatewayStore {
                         delivered_at = \(state == .delivered ? now : nil), parked_at = \(state == .parked ? now : nil),
                         updated_at = \(now)
                     WHERE webhook_id = \(delivery.webhookID) AND instance_id = \(delivery.instanceID)
-                        AND seq = \(delivery.seq)
+                        AND seq = \(delivery.seq) AND round_started_at = \(delivery.roundStartedAt)
                     """)
             }
         }

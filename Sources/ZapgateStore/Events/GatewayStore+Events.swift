@@ -107,7 +107,13 @@ extension GatewayStore {
     public func pruneEvents(before cutoff: Date) async throws(GatewayStoreError) -> Int {
         try await run { () throws(StoreError) in
             try await database.transaction { tx throws(StoreError) in
-                try await tx.query("DELETE FROM webhook_attempts WHERE started_at < \(cutoff)")
+                try await tx.query(
+                    """
+                    DELETE FROM webhook_attempts WHERE started_at < \(cutoff) AND NOT EXISTS (
+                        SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = webhook_attempts.webhook_id
+                            AND d.instance_id = webhook_attempts.instance_id AND d.seq = webhook_attempts.seq
+                            AND d.state = \(DeliveryState.pending.rawValue))
+                    """)
                 try await tx.query(
                     """
                     DELETE FROM webhook_deliveries WHERE updated_at < \(cutoff)
@@ -126,12 +132,14 @@ extension GatewayStore {
     }
 
     /// Removes an instance's events, deliveries and subscriptions (with the instance itself).
+    /// The sequence row goes first: appending locks it before the subscriptions, so taking the
+    /// locks in the same order cannot deadlock against an append.
     static func deleteEvents(instanceID: UUID, on executor: any SQLExecutor) async throws(StoreError) {
+        try await executor.query("DELETE FROM event_sequences WHERE instance_id = \(instanceID)")
         try await executor.query("DELETE FROM webhook_attempts WHERE instance_id = \(instanceID)")
         try await executor.query("DELETE FROM webhook_deliveries WHERE instance_id = \(instanceID)")
         try await executor.query("DELETE FROM webhooks WHERE instance_id = \(instanceID)")
         try await executor.query("DELETE FROM events WHERE instance_id = \(instanceID)")
-        try await executor.query("DELETE FROM event_sequences WHERE instance_id = \(instanceID)")
     }
 }
 

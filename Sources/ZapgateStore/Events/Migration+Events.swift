@@ -52,6 +52,8 @@ extension Migration {
                 PRIMARY KEY (webhook_id, instance_id, seq))
             """,
             "CREATE INDEX webhook_deliveries_by_state ON webhook_deliveries (state, webhook_id, instance_id, seq)",
+            // Pruning asks whether any delivery still refers to an event.
+            "CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (instance_id, seq)",
             """
             CREATE TABLE webhook_attempts (
                 webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,

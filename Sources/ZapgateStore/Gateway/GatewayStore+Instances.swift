@@ -183,14 +183,12 @@ extension GatewayStore {
     ) async throws(GatewayStoreError) -> Bool {
         try await run { () throws(StoreError) in
             try await database.transaction { tx throws(StoreError) in
+                try await Self.deleteEvents(instanceID: id, on: tx)
                 try await extra(tx)
                 try await tx.query("DELETE FROM messages WHERE instance_id = \(id)")
                 try await tx.query("DELETE FROM media_uploads WHERE instance_id = \(id)")
                 try await tx.query("DELETE FROM link_attempts WHERE instance_id = \(id)")
-                let deleted = !(try await tx.query("DELETE FROM instances WHERE id = \(id) RETURNING id"))
-                    .isEmpty
-                try await Self.deleteEvents(instanceID: id, on: tx)
-                return deleted
+                return !(try await tx.query("DELETE FROM instances WHERE id = \(id) RETURNING id")).isEmpty
             }
         }
     }

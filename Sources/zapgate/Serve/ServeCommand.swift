@@ -140,11 +140,15 @@ struct ServeCommand: AsyncParsableCommand {
     static func duration(_ text: String) -> Duration? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let number = Double(text.dropLast(suffix.count)), number > 0 else { return nil }
-            return .milliseconds(Int64(number * scale * 1000))
+            return milliseconds(Double(text.dropLast(suffix.count)), scale: scale)
         }
-        guard let number = Double(text), number > 0 else { return nil }
-        return .milliseconds(Int64(number * 1000))
+        return milliseconds(Double(text), scale: 1)
+    }
+
+    /// A positive count of seconds (times `scale`) up to a year, in milliseconds.
+    private static func milliseconds(_ number: Double?, scale: Double) -> Duration? {
+        guard let number, number > 0, number * scale <= 366 * 86400 else { return nil }
+        return .milliseconds(Int64(number * scale * 1000))
     }
 
     static func port(_ text: String) throws -> Int {
