@@ -70,3 +70,5 @@ make_venv .venv-signal Oracles/requirements-signal.txt "$baileys_pin"
 make_venv .venv-waproto Oracles/requirements-waproto.txt "$baileys_pin"
 # .venv-events judges webhook signatures (Oracles/webhook_oracle.py).
 make_venv .venv-events Oracles/requirements-events.txt
+# .venv-schemathesis judges the HTTP API against its own openapi.yaml (APIConformanceTests).
+make_venv .venv-schemathesis Oracles/requirements-schemathesis.txt
