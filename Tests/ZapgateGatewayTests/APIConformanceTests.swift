@@ -58,6 +58,9 @@ struct APIConformanceTests {
                 // The base URL is given, so the spec's `servers` is never followed elsewhere.
                 "--url", base,
                 "--max-examples", String(Self.examplesPerOperation),
+                // One worker: with two, Hypothesis (6.170) sometimes fails inside the coverage
+                // phase ("AST constructor recursion depth mismatch", its lambda-source parsing is
+                // not thread-safe on Python 3.11), an error in the tool, not in the gateway.
                 "--workers", "1", "--request-timeout", "20", "--no-color",
                 // Nothing is kept between runs, and nothing is written into the repository.
                 "--generation-database", "none",
