@@ -63,7 +63,12 @@ struct GatewayWebhookTests {
             // Nothing more comes once everything was answered 2xx.
             try await Task.sleep(for: .milliseconds(500))
             #expect(receiver.accepted.count == accepted.count)
-            let delivered = try await gateway.deliveries(tenant, hook)
+            var delivered: [[String: Any]] = []
+            for _ in 0..<200 {
+                delivered = try await gateway.deliveries(tenant, hook)
+                if delivered.allSatisfy({ $0["state"] as? String == "delivered" }) { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(delivered.allSatisfy { $0["state"] as? String == "delivered" })
         }
         await receiver.stop()
@@ -147,7 +152,13 @@ struct GatewayWebhookTests {
                 $0.filter { $0.status == 200 }.count == logged.count
             }
             #expect(seen.filter { $0.status == 200 }.map(\.seq) == logged)
-            let after = try await gateway.deliveries(tenant, hook)
+            // The receiver answers before the gateway records it; wait for the records.
+            var after: [[String: Any]] = []
+            for _ in 0..<200 {
+                after = try await gateway.deliveries(tenant, hook)
+                if after.allSatisfy({ $0["state"] as? String == "delivered" }) { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(after.allSatisfy { $0["state"] as? String == "delivered" && $0["attempts"] as? Int == 2 })
         }
         await receiver.stop()

@@ -69,6 +69,14 @@ extension GatewayStore {
             }
         try await run { () throws(StoreError) in
             try await database.transaction { tx throws(StoreError) in
+                // The subscription may have been deleted while the attempt was under way; then
+                // there is nothing left to record it against.
+                let exists = try await tx.first(
+                    """
+                    SELECT 1 AS found FROM webhook_deliveries WHERE webhook_id = \(delivery.webhookID)
+                        AND instance_id = \(delivery.instanceID) AND seq = \(delivery.seq)
+                    """)
+                guard exists != nil else { return }
                 try await tx.query(
                     """
                     INSERT INTO webhook_attempts (webhook_id, instance_id, seq, attempt, started_at, status_code, error,
