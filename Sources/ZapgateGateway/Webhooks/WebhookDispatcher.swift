@@ -45,10 +45,18 @@ actor WebhookDispatcher {
         await withDiscardingTaskGroup { group in
             while !stopping, !Task.isCancelled {
                 var wait: Duration = .seconds(30)
+                var rest: Duration = .zero
                 do {
                     let now = Date()
                     coolingDown = coolingDown.filter { $0.value > now }
-                    for (lane, head) in try await store.pendingLanes() where !active.contains(lane) {
+                    let scanStart = ContinuousClock.now
+                    let lanes = try await store.pendingLanes()
+                    let scan = ContinuousClock.now - scanStart
+                    // Every new event rings; when the look at all pending deliveries is slow (a
+                    // receiver down for days leaves millions), rest between looks so it takes at
+                    // most a tenth of the time. Lanes already draining are not slowed by this.
+                    if scan > .milliseconds(5) { rest = scan * 9 }
+                    for (lane, head) in lanes where !active.contains(lane) {
                         let due = max(head, coolingDown[lane] ?? head)
                         if due <= now {
                             active.insert(lane)
@@ -66,6 +74,10 @@ actor WebhookDispatcher {
                 if ContinuousClock.now - lastPrune >= pruneInterval {
                     lastPrune = ContinuousClock.now
                     await prune()
+                }
+                if rest > .zero, !stopping {
+                    try? await Task.sleep(for: rest)
+                    wait = max(wait - rest, .zero)
                 }
                 await hub.dispatcherSignal.wait(upTo: wait)
             }
