@@ -27,19 +27,17 @@ struct GatewayWebhookTests {
             let sent = try await gateway.send(
                 tenant, instance, ["to": Self.contact, "type": "text", "text": "ok"])
             try await gateway.waitForStatus(tenant, instance, sent, "delivered")
-            var logged: [[String: Any]] = []
-            for _ in 0..<200 {
-                logged = try await gateway.events(tenant, instance)
-                if logged.filter({ $0["type"] as? String == "message.received" }).count == 12 { break }
-                try await Task.sleep(for: .milliseconds(50))
+            let logged = try await poll {
+                try await gateway.events(tenant, instance)
+            } until: {
+                $0.filter { $0["type"] as? String == "message.received" }.count == 12
             }
             // While the receiver is down, deliveries wait with their failed attempts on record
             // (a refused connection is retried inside an attempt until its timeout).
-            var waiting: [[String: Any]] = []
-            for _ in 0..<200 {
-                waiting = try await gateway.deliveries(tenant, hook, state: "pending")
-                if (waiting.first?["attempts"] as? Int ?? 0) >= 1 { break }
-                try await Task.sleep(for: .milliseconds(50))
+            let waiting = try await poll {
+                try await gateway.deliveries(tenant, hook, state: "pending")
+            } until: {
+                ($0.first?["attempts"] as? Int ?? 0) >= 1
             }
             let head = try #require(waiting.first)
             #expect((head["attempts"] as? Int ?? 0) >= 1)
@@ -63,11 +61,10 @@ struct GatewayWebhookTests {
             // Nothing more comes once everything was answered 2xx.
             try await Task.sleep(for: .milliseconds(500))
             #expect(receiver.accepted.count == accepted.count)
-            var delivered: [[String: Any]] = []
-            for _ in 0..<200 {
-                delivered = try await gateway.deliveries(tenant, hook)
-                if delivered.allSatisfy({ $0["state"] as? String == "delivered" }) { break }
-                try await Task.sleep(for: .milliseconds(50))
+            let delivered = try await poll {
+                try await gateway.deliveries(tenant, hook)
+            } until: {
+                $0.allSatisfy { $0["state"] as? String == "delivered" }
             }
             #expect(delivered.allSatisfy { $0["state"] as? String == "delivered" })
         }
@@ -85,9 +82,7 @@ struct GatewayWebhookTests {
         try await GatewayHarness.with(backend, webhooks: settings) { gateway in
             let tenant = try await gateway.tenant("slow")
             let hook = try await gateway.webhook(tenant, to: receiver, events: ["instance.status"])
-            let created = try await gateway.call(
-                .POST, "/v1/instances", key: tenant.key, json: ["name": "main", "connect": true])
-            let instance = try #require(created.json["id"] as? String)
+            let instance = try await gateway.connectingInstance(tenant)
             let first = try await receiver.waitUntil("an accepted delivery") {
                 !$0.filter { $0.status == 200 && $0.attempt == 3 }.isEmpty
             }
@@ -119,9 +114,7 @@ struct GatewayWebhookTests {
         try await GatewayHarness.with(backend) { gateway in
             let tenant = try await gateway.tenant("gone")
             let hook = try await gateway.webhook(tenant, to: receiver, events: ["instance.status"])
-            let created = try await gateway.call(
-                .POST, "/v1/instances", key: tenant.key, json: ["name": "main", "connect": true])
-            let instance = try #require(created.json["id"] as? String)
+            let instance = try await gateway.connectingInstance(tenant)
             try await gateway.waitFor("/v1/instances/\(instance)", key: tenant.key, "awaiting the link") {
                 $0.json["status"] as? String == "awaiting_link"
             }
@@ -153,11 +146,10 @@ struct GatewayWebhookTests {
             }
             #expect(seen.filter { $0.status == 200 }.map(\.seq) == logged)
             // The receiver answers before the gateway records it; wait for the records.
-            var after: [[String: Any]] = []
-            for _ in 0..<200 {
-                after = try await gateway.deliveries(tenant, hook)
-                if after.allSatisfy({ $0["state"] as? String == "delivered" }) { break }
-                try await Task.sleep(for: .milliseconds(50))
+            let after = try await poll {
+                try await gateway.deliveries(tenant, hook)
+            } until: {
+                $0.allSatisfy { $0["state"] as? String == "delivered" }
             }
             #expect(after.allSatisfy { $0["state"] as? String == "delivered" && $0["attempts"] as? Int == 2 })
         }
@@ -175,14 +167,11 @@ struct GatewayWebhookTests {
         try await GatewayHarness.with(backend, webhooks: settings) { gateway in
             let tenant = try await gateway.tenant("failing")
             let hook = try await gateway.webhook(tenant, to: receiver, events: ["instance.status"])
-            let created = try await gateway.call(
-                .POST, "/v1/instances", key: tenant.key, json: ["name": "main", "connect": true])
-            let instance = try #require(created.json["id"] as? String)
-            var parked: [[String: Any]] = []
-            for _ in 0..<200 {
-                parked = try await gateway.deliveries(tenant, hook, state: "parked")
-                if !parked.isEmpty { break }
-                try await Task.sleep(for: .milliseconds(50))
+            let instance = try await gateway.connectingInstance(tenant)
+            let parked = try await poll {
+                try await gateway.deliveries(tenant, hook, state: "parked")
+            } until: {
+                !$0.isEmpty
             }
             let first = try #require(parked.first)
             #expect((first["attempts"] as? Int ?? 0) >= 3, "retried with backoff before parking")

@@ -69,6 +69,27 @@ extension GatewayHarness {
     }
 }
 
+/// Reads with `read` every 50 ms until `done` holds for what it returns (`attempts` times at
+/// most) and returns the last reading; the caller's expectations then say what was wrong.
+func poll<T>(attempts: Int = 200, _ read: () async throws -> T, until done: (T) -> Bool) async throws -> T {
+    var value = try await read()
+    for _ in 1..<attempts where !done(value) {
+        try await Task.sleep(for: .milliseconds(50))
+        value = try await read()
+    }
+    return value
+}
+
+extension GatewayHarness {
+    /// A new instance of `tenant`, connecting (showing QR codes, never linked); its id.
+    func connectingInstance(_ tenant: TestTenant) async throws -> String {
+        let created = try await call(
+            .POST, "/v1/instances", key: tenant.key, json: ["name": "main", "connect": true])
+        try #require(created.status == 201, "create instance: \(created.status) \(created.text)")
+        return try #require(created.json["id"] as? String)
+    }
+}
+
 extension Answer {
     var text: String { String(decoding: body, as: UTF8.self) }
 }
