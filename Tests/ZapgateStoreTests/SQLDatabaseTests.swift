@@ -81,6 +81,35 @@ import ZapgateTestSupport
         }
     }
 
+    /// A transaction whose task is cancelled half-way rolls back, and the database goes on
+    /// serving transactions (a ROLLBACK refused for the cancelled task once left SQLite's
+    /// writer inside the transaction for good).
+    @Test(arguments: TestBackend.allCases)
+    func aCancelledTransactionRollsBackAndLeavesTheDatabaseUsable(_ backend: TestBackend) async throws {
+        try await backend.withDatabase(migrations: nil) { db in
+            try await db.query(
+                "CREATE TABLE items (id \(raw: db.dialect.bigint) PRIMARY KEY, name TEXT NOT NULL)")
+            let (inside, signal) = AsyncStream.makeStream(of: Void.self)
+            let task = Task {
+                try await db.transaction { tx throws(StoreError) in
+                    try await tx.query("INSERT INTO items (id, name) VALUES (1, \("half-way"))")
+                    signal.yield()
+                    // Wait to be cancelled, then try another statement as cancelled code would.
+                    while !Task.isCancelled { await Task.yield() }
+                    try await tx.query("INSERT INTO items (id, name) VALUES (2, \("after the cancel"))")
+                }
+            }
+            for await _ in inside { break }
+            task.cancel()
+            _ = await task.result
+            try await db.transaction { tx throws(StoreError) in
+                try await tx.query("INSERT INTO items (id, name) VALUES (3, \("later"))")
+            }
+            let names = try await db.query("SELECT name FROM items ORDER BY id").map { try $0.string("name") }
+            #expect(names == ["later"] || names == ["half-way", "after the cancel", "later"])
+        }
+    }
+
     @Test(arguments: TestBackend.allCases)
     func concurrentTransactionsDoNotLoseUpdates(_ backend: TestBackend) async throws {
         try await backend.withDatabase(migrations: nil) { db in

@@ -133,13 +133,23 @@ public final class SQLiteDatabase: SQLDatabase {
 
     /// A failed COMMIT or a failed statement may already have ended the transaction; ROLLBACK
     /// then fails harmlessly. Anything else means the connection is in an unknown state.
+    ///
+    /// It runs in a task of its own because SQLiteNIO refuses statements from a cancelled task:
+    /// a transaction whose task was cancelled would otherwise stay open on the writer, and
+    /// every later transaction would fail ("cannot start a transaction within a transaction").
     private func rollback() async {
-        do throws(StoreError) {
-            try await writer.run("ROLLBACK")
-        } catch {
-            if case .query(let message) = error, message.contains("no transaction is active") { return }
-            logger.error("SQLite ROLLBACK failed", metadata: ["error": "\(error)"])
-        }
+        let writer = writer
+        let outcome = await Task { () async -> Result<Void, StoreError> in
+            do throws(StoreError) {
+                try await writer.run("ROLLBACK")
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }.value
+        guard case .failure(let error) = outcome else { return }
+        if case .query(let message) = error, message.contains("no transaction is active") { return }
+        logger.error("SQLite ROLLBACK failed", metadata: ["error": "\(error)"])
     }
 
     private func checkOpen() throws(StoreError) {
