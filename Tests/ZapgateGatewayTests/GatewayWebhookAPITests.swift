@@ -30,6 +30,10 @@ struct GatewayWebhookAPITests {
                 #expect(answer.problem == "validation-failed")
                 #expect(answer.json["field"] as? String == "/url", "\(url)")
             }
+            // None of them was stored, so nothing can ever dial one (this test makes no instance,
+            // hence no events, either): the addresses above are only ever parsed.
+            let storedAfterRefusals = try await gateway.call(.GET, "/v1/webhooks", key: tenant.key)
+            #expect((storedAfterRefusals.json["items"] as? [[String: Any]])?.isEmpty == true)
             let badFilter = try await gateway.call(
                 .POST, "/v1/webhooks", key: tenant.key,
                 json: ["url": "https://hooks.example.com/in", "events": ["message.recieved"]])
