@@ -120,6 +120,7 @@ struct GatewayWebhookAPITests {
             #expect(down.json["delivered"] as? Bool == false)
             #expect(down.json["statusCode"] == nil)
             #expect(down.json["error"] as? String != nil)
+            #expect(down.json["error"] as? String == "connection refused")
         }
     }
 }

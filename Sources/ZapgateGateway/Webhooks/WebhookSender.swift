@@ -24,10 +24,15 @@ struct WebhookSender: Sendable {
     }
 
     /// A client for webhooks only: redirects are not followed (a 3xx is a failed attempt, so
-    /// a receiver cannot bounce our signed requests elsewhere).
+    /// a receiver cannot bounce our signed requests elsewhere), and a connection that cannot be
+    /// made fails the attempt at once. Our own backoff spaces the retries; left to the client,
+    /// a refused connection was retried inside the attempt, so a receiver that came back near
+    /// the attempt's deadline could get the request and answer 2xx just after we had given up
+    /// on it, and then get the event a second time.
     static func makeClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.decompression = .disabled
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -117,6 +122,11 @@ struct WebhookSender: Sendable {
 
     private static func describe(_ error: any Error) -> String {
         if error is AttemptTimedOut { return "timed out" }
+        // NIO describes a refused connection as a reset with the errno in brackets; the
+        // delivery log is read by people, so say what happened.
+        if let error = error as? IOError {
+            return error.errnoCode == ECONNREFUSED ? "connection refused" : "connection failed: \(error)"
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout: return "timed out"
