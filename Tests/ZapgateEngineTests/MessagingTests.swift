@@ -1,13 +1,14 @@
 import Foundation
 import SwiftProtobuf
 import Testing
-import ZapgateEngine
 import ZapgateMessaging
 import ZapgateProto
 import ZapgateProtocol
 import ZapgateSignal
 import ZapgateSimulator
 import ZapgateWire
+
+@testable import ZapgateEngine
 
 /// Two engines on two accounts, and the accounts' phones, talking through the simulator.
 @Suite(.serialized) struct MessagingTests {
@@ -105,9 +106,13 @@ import ZapgateWire
         let bob = try await harness.linkEngine("15550002052")
         let first = try await alice.session.send(.text("before"), to: bob.account)
         try await bob.waitForMessages(1, "before") { $0.id == first.id }
-        // Bob links a second engine; Alice's cached device list must learn of it.
+        // Bob links a second engine; Alice's cached device list must learn of it, from the
+        // devices notification the server sends her (it may come after the link completes).
+        let generation = await alice.session.directoryGeneration
         let bobLaptop = try await harness.linkEngine("15550002052")
-        try await Task.sleep(for: .milliseconds(200))
+        try await eventually("Alice hears of Bob's new device") {
+            await alice.session.directoryGeneration > generation
+        }
         let second = try await alice.session.send(.text("after"), to: bob.account)
         try await bob.waitForMessages(1, "after, on the first engine") { $0.id == second.id }
         let onLaptop = try await bobLaptop.waitForMessages(1, "after, on the new engine") {
@@ -134,7 +139,10 @@ import ZapgateWire
         // phone): the next message fails its MAC until Alice starts over from Bob's keys.
         let aliceDevice = try #require(await alice.session.account?.lid)
         let bobPhoneLID = try #require(await bob.session.account?.lid).withoutDevice
-        _ = try await bob.session.send(.text("to make a second session"), to: alice.account)
+        let reply = try await bob.session.send(.text("to make a second session"), to: alice.account)
+        // Until Alice's engine has read an answer on their session, it keeps sending prekey
+        // messages, which Bob could take as the start of a fresh session instead of failing.
+        try await alice.waitForMessages(1, "Bob's answer") { $0.id == reply.id }
         let other = try #require(await bob.store.sessionBytes(for: bobPhoneLID.signalAddress))
         await bob.store.overwriteSessionBytes(other, for: aliceDevice.signalAddress)
 

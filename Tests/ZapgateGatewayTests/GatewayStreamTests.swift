@@ -23,11 +23,11 @@ struct GatewayStreamTests {
             let types = "message.received"
             let base = "/v1/instances/\(instance)/events"
 
-            // A stream with no position starts at the next new event.
-            async let live = sse(gateway, "\(base)/stream?types=\(types)", key: tenant.key, count: 3)
-            try await Task.sleep(for: .milliseconds(300))
+            // A stream with no position starts at the next new event: its position is fixed
+            // by the time the response starts, so the messages are sent after that.
+            let live = try await openStream(gateway, "\(base)/stream?types=\(types)", key: tenant.key)
             for number in 1...3 { try await gateway.phoneSends(Self.contact, to: Self.phone, "a\(number)") }
-            let first = try await live
+            let first = try await read(live, count: 3)
             #expect(first.map(\.text) == ["a1", "a2", "a3"])
 
             // Disconnected: three more arrive meanwhile; resuming from the last id gets them,
@@ -35,12 +35,11 @@ struct GatewayStreamTests {
             for number in 4...6 { try await gateway.phoneSends(Self.contact, to: Self.phone, "a\(number)") }
             try await waitForEvents(gateway, tenant, instance, count: 6)
             let lastID = try #require(first.last?.id)
-            async let resumed = sse(
-                gateway, "\(base)/stream?types=\(types)", key: tenant.key, count: 5,
+            let resumed = try await openStream(
+                gateway, "\(base)/stream?types=\(types)", key: tenant.key,
                 headers: ["Last-Event-ID": String(lastID)])
-            try await Task.sleep(for: .milliseconds(300))
             for number in 7...8 { try await gateway.phoneSends(Self.contact, to: Self.phone, "a\(number)") }
-            let second = try await resumed
+            let second = try await read(resumed, count: 5)
             #expect(second.map(\.text) == ["a4", "a5", "a6", "a7", "a8"])
             let seqs = (first + second).map(\.id)
             #expect(seqs == seqs.sorted() && Set(seqs).count == seqs.count)
@@ -79,17 +78,18 @@ struct GatewayStreamTests {
     )
         async throws
     {
-        for _ in 0..<200 {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
             if try await gateway.events(tenant, instance, types: "message.received").count >= count { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("fewer than \(count) messages arrived")
     }
 
-    /// Reads `count` events from an SSE stream, then hangs up.
-    private func sse(
-        _ gateway: GatewayHarness, _ path: String, key: String, count: Int, headers: [String: String] = [:]
-    ) async throws -> [Received] {
+    /// Opens an SSE stream; the answer's head has come when this returns.
+    private func openStream(
+        _ gateway: GatewayHarness, _ path: String, key: String, headers: [String: String] = [:]
+    ) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(gateway.port)\(path)")
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         request.headers.add(name: "Accept", value: "text/event-stream")
@@ -97,27 +97,47 @@ struct GatewayStreamTests {
         let response = try await gateway.client.execute(request, timeout: .seconds(30))
         #expect(response.status.code == 200)
         #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
-        var received: [Received] = []
-        var buffer = ""
-        for try await chunk in response.body {
-            buffer += String(buffer: chunk)
-            while let end = buffer.range(of: "\n\n") {
-                let block = buffer[..<end.lowerBound]
-                buffer.removeSubrange(..<end.upperBound)
-                var id: Int64?
-                var type = ""
-                var data = ""
-                for line in block.split(separator: "\n") {
-                    if line.hasPrefix("id: ") { id = Int64(line.dropFirst(4)) }
-                    if line.hasPrefix("event: ") { type = String(line.dropFirst(7)) }
-                    if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
+        return response
+    }
+
+    /// Reads `count` events from an open SSE stream, then hangs up; fails after 60 s rather
+    /// than wait for ever on an event that does not come.
+    private func read(_ response: HTTPClientResponse, count: Int) async throws -> [Received] {
+        try await withThrowingTaskGroup(of: [Received]?.self) { group in
+            group.addTask {
+                var received: [Received] = []
+                var buffer = ""
+                for try await chunk in response.body {
+                    buffer += String(buffer: chunk)
+                    while let end = buffer.range(of: "\n\n") {
+                        let block = buffer[..<end.lowerBound]
+                        buffer.removeSubrange(..<end.upperBound)
+                        var id: Int64?
+                        var type = ""
+                        var data = ""
+                        for line in block.split(separator: "\n") {
+                            if line.hasPrefix("id: ") { id = Int64(line.dropFirst(4)) }
+                            if line.hasPrefix("event: ") { type = String(line.dropFirst(7)) }
+                            if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
+                        }
+                        guard let id else { continue }  // a comment (keepalive)
+                        received.append(Received(id: id, type: type, text: Self.text(of: data)))
+                        if received.count == count { return received }
+                    }
                 }
-                guard let id else { continue }  // a comment (keepalive)
-                received.append(Received(id: id, type: type, text: Self.text(of: data)))
-                if received.count == count { return received }
+                return received
             }
+            group.addTask {
+                try await Task.sleep(for: .seconds(60))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let received = first else {
+                Issue.record("fewer than \(count) events came on the stream within 60 s")
+                return []
+            }
+            return received
         }
-        return received
     }
 
     /// Reads `count` events from the WebSocket stream, then closes.

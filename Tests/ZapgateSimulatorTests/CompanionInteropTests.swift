@@ -28,7 +28,7 @@ struct CompanionInteropTests {
             script: "companion_oracle.py", environment: .signal, arguments: ["selftest"])
         let report = try await oracle.next(timeout: .seconds(30), waitingFor: "the self-test report")
         #expect(report.bool("ok") == true, "\(report)")
-        #expect(await oracle.exitStatus(timeout: .seconds(5)) == 0)
+        #expect(await oracle.exitStatus(timeout: .seconds(30)) == 0)
     }
 
     @Test("a companion links by QR code, restarts, logs in and uploads its prekeys")
@@ -91,7 +91,7 @@ struct CompanionInteropTests {
             let device = try await phone.scan(try #require(qr.string("qr")))
             try await Self.expectPairing(linking, linked: device, phone: phone)
             try await Self.expectLogin(linking, phone: phone, preKeysBefore: 0, preKeysAfter: Self.preKeys)
-            #expect(await linking.exitStatus(timeout: .seconds(10)) == 0, "\(linking.stderrText)")
+            #expect(await linking.exitStatus(timeout: .seconds(30)) == 0, "\(linking.stderrText)")
 
             // A second process logs in with no QR code; the server still holds the prekeys, so
             // nothing is uploaded.
@@ -108,7 +108,7 @@ struct CompanionInteropTests {
             #expect(removed.string("reason") == "stream-error", "\(removed)")
             #expect(removed.string("code") == "401", "\(removed)")
             #expect(removed.string("conflict") == "device_removed", "\(removed)")
-            #expect(await again.exitStatus(timeout: .seconds(10)) == 1)
+            #expect(await again.exitStatus(timeout: .seconds(30)) == 1)
             #expect(await simulator.device(device.jid) == nil)
             #expect(await phone.devices().isEmpty)
 
@@ -118,7 +118,7 @@ struct CompanionInteropTests {
             let failure = try await Self.expect("error", from: refused)
             #expect(failure.string("reason") == "failure", "\(failure)")
             #expect(failure.string("code") == "401", "\(failure)")
-            #expect(await refused.exitStatus(timeout: .seconds(10)) == 1)
+            #expect(await refused.exitStatus(timeout: .seconds(30)) == 1)
             #expect(await simulator.onlineCount() == 0)
         }
     }
@@ -200,7 +200,7 @@ extension CompanionInteropTests {
         #expect(await phone.devices() == [seen])
         #expect(await simulator.onlineCount() == 1)
 
-        #expect(await oracle.exitStatus(timeout: .seconds(15)) == 0, "\(oracle.stderrText.suffix(6000))")
+        #expect(await oracle.exitStatus(timeout: .seconds(30)) == 0, "\(oracle.stderrText.suffix(6000))")
         try await InteropSimulator.waitUntil("the server sees the companion offline") {
             await simulator.device(device.jid)?.isOnline == false
         }

@@ -27,7 +27,7 @@ struct TLSInteropTests {
             try await CompanionInteropTests.expectPairing(oracle, linked: device, phone: phone)
             try await CompanionInteropTests.expectLogin(
                 oracle, phone: phone, preKeysBefore: 0, preKeysAfter: CompanionInteropTests.preKeys)
-            #expect(await oracle.exitStatus(timeout: .seconds(15)) == 0, "\(oracle.stderrText.suffix(6000))")
+            #expect(await oracle.exitStatus(timeout: .seconds(30)) == 0, "\(oracle.stderrText.suffix(6000))")
             #expect(await simulator.device(device.jid)?.preKeyCount == CompanionInteropTests.preKeys)
         }
     }
@@ -46,7 +46,7 @@ struct TLSInteropTests {
             let refused = try await CompanionInteropTests.expect("error", from: oracle)
             #expect(refused.string("reason") == "tls-verification", "\(refused)")
             #expect(refused.string("detail")?.isEmpty == false, "\(refused)")
-            #expect(await oracle.exitStatus(timeout: .seconds(10)) == 1)
+            #expect(await oracle.exitStatus(timeout: .seconds(30)) == 1)
             #expect(await simulator.onlineCount() == 0)
             #expect(await simulator.devices().isEmpty)
         }

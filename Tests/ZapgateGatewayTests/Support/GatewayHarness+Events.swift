@@ -69,11 +69,20 @@ extension GatewayHarness {
     }
 }
 
-/// Reads with `read` every 50 ms until `done` holds for what it returns (`attempts` times at
-/// most) and returns the last reading; the caller's expectations then say what was wrong.
-func poll<T>(attempts: Int = 200, _ read: () async throws -> T, until done: (T) -> Bool) async throws -> T {
+/// Reads with `read` every 50 ms until `done` holds for what it returns (for `timeout` at
+/// most) and returns the last reading; the caller's expectations then say what was wrong, and
+/// a timeout is recorded too, so a slow machine is told apart from a wrong answer.
+func poll<T>(
+    timeout: Duration = .seconds(30), _ read: () async throws -> T, until done: (T) -> Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> T {
+    let deadline = ContinuousClock.now + timeout
     var value = try await read()
-    for _ in 1..<attempts where !done(value) {
+    while !done(value) {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("still not done after \(timeout)", sourceLocation: sourceLocation)
+            return value
+        }
         try await Task.sleep(for: .milliseconds(50))
         value = try await read()
     }
