@@ -11,8 +11,11 @@ public enum GatewayError: Error, Sendable, Equatable {
     case malformedBody(String)
     case bodyTooLarge(limit: Int)
     case conflict(String)
-    case quotaExceeded(limit: Int)
+    /// A cap on what a tenant may have (instances by its plan, webhooks by the gateway).
+    case quotaExceeded(String)
     case rateLimited(limit: Int, retryAfterSeconds: Int)
+    /// The tenant has as many live event streams open as the gateway allows one tenant.
+    case tooManyStreams(limit: Int)
     case notLinked
     case alreadyLinked
     case noQR(String)
@@ -37,8 +40,9 @@ public enum GatewayError: Error, Sendable, Equatable {
         case .malformedBody: ("malformed-body", 400, "Malformed request")
         case .bodyTooLarge: ("body-too-large", 413, "Request body too large")
         case .conflict: ("conflict", 409, "Conflict")
-        case .quotaExceeded: ("quota-exceeded", 403, "Plan quota exceeded")
+        case .quotaExceeded: ("quota-exceeded", 403, "Quota exceeded")
         case .rateLimited: ("rate-limited", 429, "Too many link attempts")
+        case .tooManyStreams: ("too-many-streams", 429, "Too many open event streams")
         case .notLinked: ("not-linked", 409, "Instance not linked")
         case .alreadyLinked: ("already-linked", 409, "Instance already linked")
         case .noQR: ("no-qr", 409, "No QR code showing")
@@ -60,19 +64,19 @@ public enum GatewayError: Error, Sendable, Equatable {
         case .unauthorized: "Send a valid key as `Authorization: Bearer <key>`."
         case .forbidden(let why), .notFound(let why), .malformedBody(let why), .conflict(let why),
             .noQR(let why), .mediaFetchFailed(let why), .unsupportedMediaType(let why),
-            .notAcceptable(let why),
+            .notAcceptable(let why), .quotaExceeded(let why),
             .unavailable(let why), .notReady(let why):
             why
         case .validation(_, let detail): detail
         case .bodyTooLarge(let limit): "The body is larger than \(limit) bytes."
-        case .quotaExceeded(let limit):
-            "The tenant's plan allows \(limit) instance(s); delete one or change plan."
         case .rateLimited(let limit, let wait):
             "The plan allows \(limit) QR or pairing-code attempts per hour; try again in \(wait) s."
         case .notLinked: "The instance has no linked WhatsApp account; connect it and scan the QR first."
         case .alreadyLinked: "The instance is linked already; log out first to link another phone."
         case .idempotencyConflict: "This Idempotency-Key was used for a different request."
         case .mediaTooLarge(let limit): "The media is larger than \(limit) bytes."
+        case .tooManyStreams(let limit):
+            "A tenant may keep \(limit) live event streams open at once; close one first."
         case .internal: "Something went wrong on our side; it has been logged."
         }
     }
@@ -90,7 +94,10 @@ extension GatewayError {
         switch error {
         case .store(let error): self = .unavailable("the database failed: \(error)")
         case .duplicate(let name): self = .conflict("'\(name)' is taken.")
-        case .instanceQuotaExceeded(let limit): self = .quotaExceeded(limit: limit)
+        case .instanceQuotaExceeded(let limit):
+            self = .quotaExceeded("The tenant's plan allows \(limit) instance(s); delete one or change plan.")
+        case .webhookQuotaExceeded(let limit):
+            self = .quotaExceeded("A tenant may have \(limit) webhooks; delete one first.")
         case .linkAttemptsExceeded(let limit, let wait):
             self = .rateLimited(limit: limit, retryAfterSeconds: wait)
         case .idempotencyConflict: self = .idempotencyConflict

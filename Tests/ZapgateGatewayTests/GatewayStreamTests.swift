@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import Synchronization
 import Testing
+import ZapgateGateway
 import ZapgateStoreTestSupport
 
 /// The live event stream: a client reads some events, drops the connection, misses some, and
@@ -62,7 +63,81 @@ struct GatewayStreamTests {
             let bad = try await gateway.call(
                 .GET, "\(base)/stream", key: tenant.key, headers: ["Last-Event-ID": "yesterday"])
             #expect(bad.status == 400)
+            #expect(try await refusal(gateway, "\(base)/ws")?.closeCode == .unknown(4401))
+            #expect(
+                try await refusal(gateway, "\(base)/ws?access_token=\(other.key)")?.closeCode
+                    == .unknown(4404))
+            let badPosition = try await refusal(gateway, "\(base)/ws?after=soon&access_token=\(tenant.key)")
+            #expect(badPosition?.closeCode == .unknown(4400))
+            #expect(badPosition?.reason == "validation-failed: An event number is 0 or more.")
             #expect(try await gateway.call(.GET, "\(base)?types=nonsense", key: tenant.key).status == 400)
+        }
+    }
+
+    /// A tenant may keep so many streams open, SSE and WebSocket together; one more is refused
+    /// with 429 until one closes. Another tenant's streams are counted apart.
+    @Test(arguments: TestBackend.allCases)
+    func aTenantsOpenStreamsAreCapped(_ backend: TestBackend) async throws {
+        var settings = WebhookSettings.testing
+        settings.streamsPerTenant = 2
+        try await GatewayHarness.with(backend, webhooks: settings) { gateway in
+            let tenant = try await gateway.tenant("streams")
+            let instance = try await gateway.connectingInstance(tenant)
+            let base = "/v1/instances/\(instance)/events"
+            // One SSE stream (counted once its head came) and one WebSocket (counted once it
+            // delivered the first logged event), both held open.
+            let sse = try await openStream(gateway, "\(base)/stream", key: tenant.key)
+            let (opened, socketOpened) = AsyncStream.makeStream(of: Void.self)
+            let (closing, closeSocket) = AsyncStream.makeStream(of: Void.self)
+            let socket = Task {
+                var logger = Logger(label: "zapgate.test.ws")
+                logger.logLevel = .critical
+                try await WebSocketClient.connect(
+                    url: "ws://127.0.0.1:\(gateway.port)\(base)/ws?after=0&access_token=\(tenant.key)",
+                    logger: logger
+                ) { inbound, _, _ in
+                    var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    _ = try await messages.next()
+                    socketOpened.yield()
+                    for await _ in closing {}
+                }
+            }
+            var signal = opened.makeAsyncIterator()
+            await signal.next()
+
+            let refused = try await gateway.call(.GET, "\(base)/stream", key: tenant.key)
+            #expect(refused.status == 429 && refused.problem == "too-many-streams")
+            // A WebSocket is told why in its close frame: 4000 + the status.
+            let closed = try await refusal(gateway, "\(base)/ws?access_token=\(tenant.key)")
+            #expect(closed?.closeCode == .unknown(4429))
+            #expect(
+                closed?.reason?.hasPrefix("too-many-streams: A tenant may keep 2 live event streams") == true)
+            let other = try await gateway.tenant("other")
+            let elsewhere = try await gateway.connectingInstance(other)
+            let theirs = try await openStream(
+                gateway, "/v1/instances/\(elsewhere)/events/stream", key: other.key)
+
+            // The WebSocket closes: its place is free again.
+            closeSocket.finish()
+            try await socket.value
+            let again = try await poll {
+                try await openStream(gateway, "\(base)/stream", key: tenant.key, expectOpen: false)
+            } until: {
+                $0.status != .tooManyRequests
+            }
+            #expect(again.status == .ok)
+            withExtendedLifetime((sse, theirs)) {}
+        }
+    }
+
+    /// Opens the WebSocket and returns the close frame the server ends it with at once.
+    private func refusal(_ gateway: GatewayHarness, _ path: String) async throws -> WebSocketCloseFrame? {
+        var logger = Logger(label: "zapgate.test.ws")
+        logger.logLevel = .critical
+        return try await WebSocketClient.connect(url: "ws://127.0.0.1:\(gateway.port)\(path)", logger: logger)
+        {
+            inbound, _, _ in
+            for try await _ in inbound {}
         }
     }
 
@@ -88,15 +163,18 @@ struct GatewayStreamTests {
 
     /// Opens an SSE stream; the answer's head has come when this returns.
     private func openStream(
-        _ gateway: GatewayHarness, _ path: String, key: String, headers: [String: String] = [:]
+        _ gateway: GatewayHarness, _ path: String, key: String, headers: [String: String] = [:],
+        expectOpen: Bool = true
     ) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(gateway.port)\(path)")
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         request.headers.add(name: "Accept", value: "text/event-stream")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await gateway.client.execute(request, timeout: .seconds(30))
-        #expect(response.status.code == 200)
-        #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
+        if expectOpen {
+            #expect(response.status.code == 200)
+            #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
+        }
         return response
     }
 

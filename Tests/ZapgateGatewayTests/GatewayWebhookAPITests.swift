@@ -119,8 +119,36 @@ struct GatewayWebhookAPITests {
             let down = try await gateway.call(.POST, "/v1/webhooks/\(hook.id)/test", key: tenant.key)
             #expect(down.json["delivered"] as? Bool == false)
             #expect(down.json["statusCode"] == nil)
-            #expect(down.json["error"] as? String != nil)
             #expect(down.json["error"] as? String == "connection refused")
+        }
+    }
+
+    /// A tenant may have so many webhooks; the next is refused until one is deleted, and
+    /// another tenant's count is its own.
+    @Test(arguments: TestBackend.allCases)
+    func webhooksPerTenantAreCapped(_ backend: TestBackend) async throws {
+        var settings = WebhookSettings.testing
+        settings.webhooksPerTenant = 2
+        try await GatewayHarness.with(backend, webhooks: settings) { gateway in
+            let tenant = try await gateway.tenant("capped")
+            let other = try await gateway.tenant("uncapped")
+            let target = ["url": "http://127.0.0.1:9/hook"]
+            var ids: [String] = []
+            for _ in 0..<2 {
+                let created = try await gateway.call(.POST, "/v1/webhooks", key: tenant.key, json: target)
+                #expect(created.status == 201)
+                ids += [created.json["id"] as? String].compactMap { $0 }
+            }
+            let third = try await gateway.call(.POST, "/v1/webhooks", key: tenant.key, json: target)
+            #expect(third.status == 403 && third.problem == "quota-exceeded")
+            #expect(third.json["detail"] as? String == "A tenant may have 2 webhooks; delete one first.")
+            let listed = try await gateway.call(.GET, "/v1/webhooks", key: tenant.key)
+            #expect((listed.json["items"] as? [[String: Any]])?.count == 2)
+            #expect(try await gateway.call(.POST, "/v1/webhooks", key: other.key, json: target).status == 201)
+            let first = try #require(ids.first)
+            #expect(try await gateway.call(.DELETE, "/v1/webhooks/\(first)", key: tenant.key).status == 204)
+            #expect(
+                try await gateway.call(.POST, "/v1/webhooks", key: tenant.key, json: target).status == 201)
         }
     }
 }

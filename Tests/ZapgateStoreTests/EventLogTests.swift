@@ -72,7 +72,9 @@ import ZapgateStoreTestSupport
             let messages = Self.hook(f, ["message.*"])
             let otherOnly = Self.hook(f, ["*"], instance: other.id)
             let paused = Self.hook(f, ["*"], enabled: false)
-            for hook in [all, messages, otherOnly, paused] { try await f.store.createWebhook(hook) }
+            for hook in [all, messages, otherOnly, paused] {
+                try await f.store.createWebhook(hook, maximum: 10)
+            }
             try await f.store.appendEvent(Self.event(f, "instance.status"))
             try await f.store.appendEvent(Self.event(f, "message.received"))
             func pending(_ hook: WebhookRecord) async throws -> [Int64] {
@@ -114,7 +116,7 @@ import ZapgateStoreTestSupport
         try await backend.withDatabase { db in
             let f = try await Self.fixture(db)
             let hook = Self.hook(f, ["message.*"])
-            try await f.store.createWebhook(hook)
+            try await f.store.createWebhook(hook, maximum: 10)
             try await f.store.appendEvent(Self.event(f, "instance.status"))
             try await f.store.appendEvent(Self.event(f, "message.received"))
             #expect(try await f.store.pruneEvents(before: Date().addingTimeInterval(60)) == 1)

@@ -6922,6 +6922,12 @@ public enum Operations {
     /// as `Authorization: Bearer <key>`, or, from a browser, as the `access_token` query
     /// parameter.
     ///
+    /// A tenant may keep a limited number of streams open at once, SSE and WebSocket
+    /// together (20 unless the server is configured otherwise); one more is
+    /// `429 too-many-streams`. The WebSocket says a refusal in a close frame right after the
+    /// handshake instead of a status: code 4000 + the status this endpoint would answer
+    /// (4400, 4401, 4403, 4404, 4429), reason `<problem type>: <detail>`.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/instances/{instanceId}/events/stream`.
     /// - Remark: Generated from `#/paths//v1/instances/{instanceId}/events/stream/get(streamEvents)`.
@@ -7168,6 +7174,57 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct TooManyRequests: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/instances/{instanceId}/events/stream/GET/responses/429/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/instances/{instanceId}/events/stream/GET/responses/429/content/application\/problem+json`.
+                    case applicationProblemJson(Components.Schemas.Problem)
+                    /// The associated value of the enum case if `self` is `.applicationProblemJson`.
+                    ///
+                    /// - Throws: An error if `self` is not `.applicationProblemJson`.
+                    /// - SeeAlso: `.applicationProblemJson`.
+                    public var applicationProblemJson: Components.Schemas.Problem {
+                        get throws {
+                            switch self {
+                            case let .applicationProblemJson(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.StreamEvents.Output.TooManyRequests.Body
+                /// Creates a new `TooManyRequests`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.StreamEvents.Output.TooManyRequests.Body) {
+                    self.body = body
+                }
+            }
+            /// `too-many-streams`: the tenant has as many streams open as the server allows.
+            ///
+            /// - Remark: Generated from `#/paths//v1/instances/{instanceId}/events/stream/get(streamEvents)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Operations.StreamEvents.Output.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Operations.StreamEvents.Output.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
                             response: self
                         )
                     }
@@ -7502,7 +7559,9 @@ public enum Operations {
     /// rotated). `404 not-found` when `instanceId` is not one of the tenant's instances;
     /// `400 validation-failed` for a URL that is not `http` or `https`, one that points at a
     /// loopback, private or link-local address (unless the server allows those), or a
-    /// pattern in `events` that is not an event type, `prefix.*` or `*`.
+    /// pattern in `events` that is not an event type, `prefix.*` or `*`;
+    /// `403 quota-exceeded` when the tenant has as many webhooks as the server allows one
+    /// tenant (25 unless configured otherwise).
     ///
     ///
     /// - Remark: HTTP `POST /v1/webhooks`.

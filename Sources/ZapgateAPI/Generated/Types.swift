@@ -296,6 +296,12 @@ public protocol APIProtocol: Sendable {
     /// as `Authorization: Bearer <key>`, or, from a browser, as the `access_token` query
     /// parameter.
     ///
+    /// A tenant may keep a limited number of streams open at once, SSE and WebSocket
+    /// together (20 unless the server is configured otherwise); one more is
+    /// `429 too-many-streams`. The WebSocket says a refusal in a close frame right after the
+    /// handshake instead of a status: code 4000 + the status this endpoint would answer
+    /// (4400, 4401, 4403, 4404, 4429), reason `<problem type>: <detail>`.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/instances/{instanceId}/events/stream`.
     /// - Remark: Generated from `#/paths//v1/instances/{instanceId}/events/stream/get(streamEvents)`.
@@ -315,7 +321,9 @@ public protocol APIProtocol: Sendable {
     /// rotated). `404 not-found` when `instanceId` is not one of the tenant's instances;
     /// `400 validation-failed` for a URL that is not `http` or `https`, one that points at a
     /// loopback, private or link-local address (unless the server allows those), or a
-    /// pattern in `events` that is not an event type, `prefix.*` or `*`.
+    /// pattern in `events` that is not an event type, `prefix.*` or `*`;
+    /// `403 quota-exceeded` when the tenant has as many webhooks as the server allows one
+    /// tenant (25 unless configured otherwise).
     ///
     ///
     /// - Remark: HTTP `POST /v1/webhooks`.
@@ -988,6 +996,12 @@ extension APIProtocol {
     /// as `Authorization: Bearer <key>`, or, from a browser, as the `access_token` query
     /// parameter.
     ///
+    /// A tenant may keep a limited number of streams open at once, SSE and WebSocket
+    /// together (20 unless the server is configured otherwise); one more is
+    /// `429 too-many-streams`. The WebSocket says a refusal in a close frame right after the
+    /// handshake instead of a status: code 4000 + the status this endpoint would answer
+    /// (4400, 4401, 4403, 4404, 4429), reason `<problem type>: <detail>`.
+    ///
     ///
     /// - Remark: HTTP `GET /v1/instances/{instanceId}/events/stream`.
     /// - Remark: Generated from `#/paths//v1/instances/{instanceId}/events/stream/get(streamEvents)`.
@@ -1025,7 +1039,9 @@ extension APIProtocol {
     /// rotated). `404 not-found` when `instanceId` is not one of the tenant's instances;
     /// `400 validation-failed` for a URL that is not `http` or `https`, one that points at a
     /// loopback, private or link-local address (unless the server allows those), or a
-    /// pattern in `events` that is not an event type, `prefix.*` or `*`.
+    /// pattern in `events` that is not an event type, `prefix.*` or `*`;
+    /// `403 quota-exceeded` when the tenant has as many webhooks as the server allows one
+    /// tenant (25 unless configured otherwise).
     ///
     ///
     /// - Remark: HTTP `POST /v1/webhooks`.

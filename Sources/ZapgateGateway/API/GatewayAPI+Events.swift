@@ -27,8 +27,9 @@ extension GatewayAPI {
             lastEventID: input.headers.lastEventID, after: input.query.after, instanceID: record.id,
             store: store)
         let filter = try GatewayEvent.filter(Self.patterns(input.query.types), field: "types")
-        let tail = EventTail(
-            store: store, hub: events.hub, instanceID: record.id, after: after, filter: filter)
+        let tail = try EventTail(
+            store: store, hub: events.hub, instanceID: record.id, tenantID: record.tenantID,
+            limit: events.settings.streamsPerTenant, after: after, filter: filter)
         let body = HTTPBody(
             ServerSentEvents(tail: tail, keepalive: Self.streamKeepalive), length: .unknown,
             iterationBehavior: .single)

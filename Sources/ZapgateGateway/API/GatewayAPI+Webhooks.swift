@@ -27,7 +27,10 @@ extension GatewayAPI {
             description: description,
             sealedSecret: try seal(secret, webhookID: id), enabled: body.enabled ?? true, createdAt: now,
             updatedAt: now)
-        try await records { () throws(GatewayStoreError) in try await store.createWebhook(hook) }
+        let maximum = events.settings.webhooksPerTenant
+        try await records { () throws(GatewayStoreError) in
+            try await store.createWebhook(hook, maximum: maximum)
+        }
         return .created(.init(body: .json(.init(hook, secret: secret.text))))
     }
 

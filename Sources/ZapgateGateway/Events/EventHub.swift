@@ -7,6 +7,8 @@ import Synchronization
 final class EventHub: Sendable {
     private struct State {
         var listeners: [UUID: [ObjectIdentifier: WakeSignal]] = [:]
+        /// Open streams per tenant, for its cap.
+        var streams: [UUID: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -20,15 +22,25 @@ final class EventHub: Sendable {
         for signal in signals { signal.ring() }
     }
 
-    /// Rings `signal` whenever `instanceID` has new events, until `stopListening`.
-    func listen(_ instanceID: UUID, with signal: WakeSignal) {
-        state.withLock { $0.listeners[instanceID, default: [:]][ObjectIdentifier(signal)] = signal }
+    /// Rings `signal` whenever `instanceID` has new events, until `stopListening`: a stream of
+    /// `tenantID`'s, unless it has `limit` open already (then false, and nothing changes).
+    func listen(_ instanceID: UUID, tenantID: UUID, limit: Int, with signal: WakeSignal) -> Bool {
+        state.withLock { state in
+            guard state.streams[tenantID, default: 0] < limit else { return false }
+            state.streams[tenantID, default: 0] += 1
+            state.listeners[instanceID, default: [:]][ObjectIdentifier(signal)] = signal
+            return true
+        }
     }
 
-    func stopListening(_ instanceID: UUID, with signal: WakeSignal) {
+    func stopListening(_ instanceID: UUID, tenantID: UUID, with signal: WakeSignal) {
         state.withLock { state in
-            state.listeners[instanceID]?[ObjectIdentifier(signal)] = nil
+            guard state.listeners[instanceID]?.removeValue(forKey: ObjectIdentifier(signal)) != nil else {
+                return
+            }
             if state.listeners[instanceID]?.isEmpty == true { state.listeners[instanceID] = nil }
+            state.streams[tenantID, default: 1] -= 1
+            if state.streams[tenantID] == 0 { state.streams[tenantID] = nil }
         }
     }
 

@@ -9,23 +9,31 @@ actor EventTail {
     let store: GatewayStore
     let hub: EventHub
     let instanceID: UUID
+    let tenantID: UUID
     let filter: EventFilter
     private(set) var cursor: Int64
     private var buffered: [EventRecord] = []
     private let signal = WakeSignal()
 
-    init(store: GatewayStore, hub: EventHub, instanceID: UUID, after cursor: Int64, filter: EventFilter) {
+    /// A tail for a stream of `tenantID`'s; refused when the tenant has `limit` open.
+    init(
+        store: GatewayStore, hub: EventHub, instanceID: UUID, tenantID: UUID, limit: Int, after cursor: Int64,
+        filter: EventFilter
+    ) throws(GatewayError) {
         self.store = store
         self.hub = hub
         self.instanceID = instanceID
+        self.tenantID = tenantID
         self.cursor = cursor
         self.filter = filter
         // Listening before the first read: an event committed in between still rings.
-        hub.listen(instanceID, with: signal)
+        guard hub.listen(instanceID, tenantID: tenantID, limit: limit, with: signal) else {
+            throw .tooManyStreams(limit: limit)
+        }
     }
 
     deinit {
-        hub.stopListening(instanceID, with: signal)
+        hub.stopListening(instanceID, tenantID: tenantID, with: signal)
     }
 
     /// The next event; nil when `idle` passed without one (time for a keepalive).

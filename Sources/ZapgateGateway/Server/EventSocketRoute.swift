@@ -8,27 +8,45 @@ import ZapgateStore
 /// message per event (its JSON, as webhooks get it). Same key, filters and resume position as
 /// the SSE stream; browsers, which cannot set headers on a WebSocket, may pass the key as
 /// `access_token`.
+///
+/// A refusal (bad key, unknown instance, bad query, too many streams) comes as a close frame
+/// right after the handshake: code 4000 + the HTTP status the SSE stream would answer, and the
+/// problem's type and detail as the reason. A refused handshake could only say a bare 400, and
+/// browsers show a WebSocket's close code but never a failed handshake's status.
 struct EventSocketRoute {
     let store: GatewayStore
     let hub: EventHub
     let auth: AuthMiddleware
+    /// How many streams one tenant may keep open.
+    let streamLimit: Int
 
     /// What the upgrade request asked for, once checked.
     struct Subscription {
+        var tenantID: UUID
         var instanceID: UUID
         var after: Int64
         var filter: EventFilter
     }
 
     func register(on router: Router<BasicWebSocketRequestContext>) {
-        router.ws("/v1/instances/:instanceId/events/ws") { request, context in
-            _ = try await subscription(request, context)
-            return .upgrade([:])
+        router.ws("/v1/instances/:instanceId/events/ws") { _, _ in
+            .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            let asked = try await subscription(context.request, context.requestContext)
-            let tail = EventTail(
-                store: store, hub: hub, instanceID: asked.instanceID, after: asked.after, filter: asked.filter
-            )
+            let tail: EventTail
+            do {
+                let asked = try await subscription(context.request, context.requestContext)
+                tail = try EventTail(
+                    store: store, hub: hub, instanceID: asked.instanceID, tenantID: asked.tenantID,
+                    limit: streamLimit, after: asked.after, filter: asked.filter)
+            } catch {
+                let refusal = error as? GatewayError ?? .internal("\(error)")
+                if case .internal(let why) = refusal {
+                    context.logger.error("could not open an event stream", metadata: ["error": "\(why)"])
+                }
+                try await outbound.close(
+                    .unknown(UInt16(4000 + refusal.problem.status)), reason: Self.reason(refusal))
+                return
+            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Reading the client's side notices its close; what it says is ignored.
                 group.addTask { for try await _ in inbound {} }
@@ -46,6 +64,17 @@ struct EventSocketRoute {
                 group.cancelAll()
             }
         }
+    }
+
+    /// The close frame's reason: `<problem type>: <detail>`, within the 123 bytes a close
+    /// frame has room for, cut at a character.
+    static func reason(_ refusal: GatewayError) -> String {
+        var reason = ""
+        for character in "\(refusal.problem.slug): \(refusal.detail)" {
+            guard reason.utf8.count + String(character).utf8.count <= 123 else { break }
+            reason.append(character)
+        }
+        return reason
     }
 
     /// Checks the key, the instance and the query; throws the problem the client gets.
@@ -75,6 +104,6 @@ struct EventSocketRoute {
             lastEventID: nil, after: asked, instanceID: instanceID, store: store)
         let filter = try GatewayEvent.filter(
             GatewayAPI.patterns(query["types"].map(String.init)), field: "types")
-        return Subscription(instanceID: instanceID, after: after, filter: filter)
+        return Subscription(tenantID: tenantID, instanceID: instanceID, after: after, filter: filter)
     }
 }

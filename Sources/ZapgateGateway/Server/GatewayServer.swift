@@ -157,7 +157,10 @@ public enum GatewayServer {
         // WebSocket upgrades go through a router of their own: only the event stream takes them.
         let socketRouter = Router(context: BasicWebSocketRequestContext.self)
         socketRouter.add(middleware: ProblemMiddleware(bodyLimit: configuration.limits.maximumBodySize))
-        EventSocketRoute(store: api.store, hub: api.events.hub, auth: auth).register(on: socketRouter)
+        EventSocketRoute(
+            store: api.store, hub: api.events.hub, auth: auth,
+            streamLimit: api.events.settings.streamsPerTenant
+        ).register(on: socketRouter)
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(

@@ -1,8 +1,9 @@
 import Foundation
 import ZapgateStore
 
-/// How webhooks are delivered: the timeout of one attempt, the backoff between attempts, how
-/// long a delivery is retried before it is parked, and which targets are allowed.
+/// How events are delivered: the timeout of one webhook attempt, the backoff between attempts,
+/// how long a delivery is retried before it is parked, which targets are allowed, and how many
+/// webhooks and live streams one tenant may have.
 public struct WebhookSettings: Sendable {
     /// How long one attempt may take, connecting included.
     public var attemptTimeout: Duration
@@ -16,12 +17,19 @@ public struct WebhookSettings: Sendable {
     public var allowPrivateTargets: Bool
     /// How long events, finished deliveries and attempts are kept.
     public var eventRetention: Duration
+    /// How many webhook subscriptions one tenant may have.
+    public var webhooksPerTenant: Int
+    /// How many live event streams (SSE and WebSocket together) one tenant may keep open.
+    public var streamsPerTenant: Int
 
     public init(
         attemptTimeout: Duration = .seconds(10), initialBackoff: Duration = .seconds(5),
         maximumBackoff: Duration = .seconds(3600), horizon: Duration = .seconds(3 * 86400),
-        allowPrivateTargets: Bool = false, eventRetention: Duration = .seconds(7 * 86400)
+        allowPrivateTargets: Bool = false, eventRetention: Duration = .seconds(7 * 86400),
+        webhooksPerTenant: Int = 25, streamsPerTenant: Int = 20
     ) {
+        self.webhooksPerTenant = webhooksPerTenant
+        self.streamsPerTenant = streamsPerTenant
         self.attemptTimeout = attemptTimeout
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff

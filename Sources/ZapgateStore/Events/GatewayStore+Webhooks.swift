@@ -1,16 +1,31 @@
 import Foundation
 
 extension GatewayStore {
-    public func createWebhook(_ hook: WebhookRecord) async throws(GatewayStoreError) {
-        try await run { () throws(StoreError) in
-            try await database.query(
-                """
-                INSERT INTO webhooks (id, tenant_id, instance_id, url, events, description, secret, enabled, created_at,
-                    updated_at)
-                VALUES (\(hook.id), \(hook.tenantID), \(hook.instanceID), \(hook.url), \(hook.filter.stored),
-                    \(hook.description), \(hook.sealedSecret), \(hook.enabled), \(hook.createdAt), \(hook.updatedAt))
-                """)
+    /// Stores a new subscription unless its tenant has `maximum` already. Counting and
+    /// inserting happen under the tenant's row lock, so creates at once cannot pass the cap.
+    public func createWebhook(_ hook: WebhookRecord, maximum: Int) async throws(GatewayStoreError) {
+        let dialect = self.dialect
+        let created = try await run { () throws(StoreError) in
+            try await database.transaction { tx throws(StoreError) in
+                _ = try await tx.first(
+                    "SELECT id FROM tenants WHERE id = \(hook.tenantID)\(raw: dialect.forUpdate)")
+                let count =
+                    try await tx.first(
+                        "SELECT COUNT(*) AS n FROM webhooks WHERE tenant_id = \(hook.tenantID)")?
+                    .int("n") ?? 0
+                guard count < maximum else { return false }
+                try await tx.query(
+                    """
+                    INSERT INTO webhooks (id, tenant_id, instance_id, url, events, description, secret, enabled,
+                        created_at, updated_at)
+                    VALUES (\(hook.id), \(hook.tenantID), \(hook.instanceID), \(hook.url), \(hook.filter.stored),
+                        \(hook.description), \(hook.sealedSecret), \(hook.enabled), \(hook.createdAt),
+                        \(hook.updatedAt))
+                    """)
+                return true
+            }
         }
+        if !created { throw .webhookQuotaExceeded(limit: maximum) }
     }
 
     /// A tenant's subscription; another tenant's id is as unknown as a made-up one.

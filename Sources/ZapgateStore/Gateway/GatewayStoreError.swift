@@ -6,6 +6,8 @@ public enum GatewayStoreError: Error, Sendable, Equatable {
     case duplicate(String)
     /// The tenant's plan allows no more instances.
     case instanceQuotaExceeded(limit: Int)
+    /// The tenant has as many webhook subscriptions as the gateway allows one tenant.
+    case webhookQuotaExceeded(limit: Int)
     /// Too many QR or pairing-code attempts in the last hour.
     case linkAttemptsExceeded(limit: Int, retryAfterSeconds: Int)
     /// The same Idempotency-Key came with a different request.

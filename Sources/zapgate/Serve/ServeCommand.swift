@@ -24,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
               ZAPGATE_WEBHOOK_TIMEOUT (10s)  ZAPGATE_WEBHOOK_INITIAL_BACKOFF (5s)
               ZAPGATE_WEBHOOK_MAX_BACKOFF (1h)  ZAPGATE_WEBHOOK_HORIZON (3d)  ZAPGATE_EVENT_RETENTION (7d)
               (durations: a number with ms, s, m, h or d)
+              ZAPGATE_MAX_WEBHOOKS_PER_TENANT (25)  ZAPGATE_MAX_STREAMS_PER_TENANT (20, SSE and WebSocket)
 
             Keys are read from the environment only, so they stay out of process listings. With \
             --sandbox, the simulator runs in-process, every instance links to it, and scripted \
@@ -131,6 +132,16 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try duration("WEBHOOK_MAX_BACKOFF") { settings.maximumBackoff = value }
         if let value = try duration("WEBHOOK_HORIZON") { settings.horizon = value }
         if let value = try duration("EVENT_RETENTION") { settings.eventRetention = value }
+        for (name, keyPath) in [
+            ("MAX_WEBHOOKS_PER_TENANT", \WebhookSettings.webhooksPerTenant),
+            ("MAX_STREAMS_PER_TENANT", \WebhookSettings.streamsPerTenant),
+        ] {
+            guard let text = setting(name) else { continue }
+            guard let count = Int(text), (1...100_000).contains(count) else {
+                throw ValidationError("ZAPGATE_\(name) must be a whole number from 1 to 100000")
+            }
+            settings[keyPath: keyPath] = count
+        }
         guard settings.eventRetention >= settings.horizon else {
             throw ValidationError("ZAPGATE_EVENT_RETENTION must be at least the webhook horizon")
         }

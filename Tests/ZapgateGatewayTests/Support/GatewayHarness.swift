@@ -86,7 +86,7 @@ extension WebhookSettings {
     /// (a late 2xx is a repeat the exactly-once checks would count).
     static let testing = WebhookSettings(
         attemptTimeout: .seconds(30), initialBackoff: .milliseconds(50), maximumBackoff: .milliseconds(400),
-        horizon: .seconds(3600), allowPrivateTargets: true)
+        horizon: .seconds(3600), allowPrivateTargets: true, webhooksPerTenant: 1000)
 }
 
 /// An HTTP answer: status, headers and the whole body.
