@@ -6,6 +6,71 @@ import Testing
 /// The pieces of webhook delivery that need no server: the retry policy, target checks, the
 /// signature, the wake signal.
 @Suite struct WebhookPolicyTests {
+    /// A host name is dialled at the address its check found, not resolved again: `localhost`
+    /// resolves to 127.0.0.1 and ::1, where nothing listens on the receiver's port, and the
+    /// request still reaches the receiver on 127.0.0.2 that the check named.
+    @Test func aNameIsDialledAtTheAddressItsCheckFound() async throws {
+        let receiver = WebhookReceiver(host: "127.0.0.2")
+        try await receiver.start()
+        let client = WebhookSender.makeClient()
+        var sender = WebhookSender(client: client, timeout: .seconds(30), allowPrivateTargets: false)
+        sender.check = { host in
+            host == "localhost" ? .allowed(address: IPAddress("127.0.0.2")) : .refused("not \(host)")
+        }
+        let secret = WebhookSecret.generate()
+        receiver.use(secret: secret.text)
+        let url = "http://localhost:\(receiver.port)/hook"
+        func send(_ sender: WebhookSender) async -> WebhookSender.Result {
+            await sender.send(
+                "{}", eventID: "e:1", eventType: "webhook.test", attempt: 1, to: url, secret: secret)
+        }
+        let sent = await send(sender)
+        #expect(sent.statusCode == 200, "\(sent.error ?? "")")
+        #expect(receiver.requests.count == 1 && receiver.requests.first?.signatureValid == true)
+        #expect(await send(sender).statusCode == 200, "the pinned client is used again")
+
+        sender.check = { _ in .refused("refused: a private address") }
+        let refused = await send(sender)
+        #expect(refused.refused && refused.statusCode == nil && refused.error == "refused: a private address")
+        sender.check = { _ in .unresolved("could not resolve localhost") }
+        let unresolved = await send(sender)
+        #expect(!unresolved.refused && unresolved.error == "could not resolve localhost")
+        #expect(receiver.requests.count == 2, "neither was sent")
+        await sender.pinned.shutDown()
+        try await client.shutdown()
+        await receiver.stop()
+    }
+
+    /// A refused connection reads the same in the delivery log whether the URL names an
+    /// address or a host name (which the client dials address by address).
+    @Test func aRefusedConnectionIsSaidPlainly() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        let port = receiver.port
+        await receiver.stop()
+        let client = WebhookSender.makeClient()
+        let sender = WebhookSender(client: client, timeout: .seconds(30), allowPrivateTargets: true)
+        let secret = WebhookSecret.generate()
+        for url in ["http://127.0.0.1:\(port)/hook", "http://localhost:\(port)/hook"] {
+            let result = await sender.send(
+                "{}", eventID: "e:1", eventType: "webhook.test", attempt: 1, to: url, secret: secret)
+            #expect(result.error == "connection refused", "\(url)")
+        }
+        try await client.shutdown()
+    }
+
+    /// The check itself, on hosts that need no lookup.
+    @Test func theTargetCheckRefusesWhatIsNotPublic() async {
+        for host in ["127.0.0.1", "10.1.2.3", "localhost", "printer.local", "::1", "[fd00::1]", "127.1"] {
+            guard case .refused = await WebhookSender.check(host) else {
+                Issue.record("\(host) was not refused")
+                continue
+            }
+        }
+        #expect(await WebhookSender.check("8.8.8.8") == .allowed(address: nil))
+        #expect(await WebhookSender.check("2001:4860:4860::8888") == .allowed(address: nil))
+    }
+
     @Test func backoffGrowsWithJitterAndParksAtTheHorizon() {
         let settings = WebhookSettings(
             initialBackoff: .seconds(5), maximumBackoff: .seconds(60), horizon: .seconds(3600))

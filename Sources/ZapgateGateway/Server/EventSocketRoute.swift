@@ -69,8 +69,12 @@ struct EventSocketRoute {
     /// The close frame's reason: `<problem type>: <detail>`, within the 123 bytes a close
     /// frame has room for, cut at a character.
     static func reason(_ refusal: GatewayError) -> String {
+        // A browser cannot set headers on a WebSocket: point it at the query parameter.
+        let detail =
+            refusal == .unauthorized
+            ? "Pass a valid key as access_token=<key> (or Authorization: Bearer <key>)." : refusal.detail
         var reason = ""
-        for character in "\(refusal.problem.slug): \(refusal.detail)" {
+        for character in "\(refusal.problem.slug): \(detail)" {
             guard reason.utf8.count + String(character).utf8.count <= 123 else { break }
             reason.append(character)
         }

@@ -45,6 +45,9 @@ public enum GatewayServer {
         let store = GatewayStore(database: database)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let webhookClient = WebhookSender.makeClient()
+        let webhookSender = WebhookSender(
+            client: webhookClient, timeout: configuration.webhooks.attemptTimeout,
+            allowPrivateTargets: configuration.webhooks.allowPrivateTargets)
         do {
             let admin = try await AdminKey.prepare(configured: configuration.adminKey, store: store)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -65,9 +68,7 @@ public enum GatewayServer {
                 let secrets = SecretBox(masterKey: masterKey)
                 let events = EventServices(
                     hub: EventHub(), secrets: secrets, settings: configuration.webhooks,
-                    sender: WebhookSender(
-                        client: webhookClient, timeout: configuration.webhooks.attemptTimeout,
-                        allowPrivateTargets: configuration.webhooks.allowPrivateTargets))
+                    sender: webhookSender)
                 let environment = InstanceEnvironment(
                     sessionConfiguration: configuration.session,
                     mediaFetcher: MediaFetcher(
@@ -104,17 +105,20 @@ public enum GatewayServer {
             }
         } catch {
             logger.error("the gateway stopped on an error", metadata: ["error": "\(error)"])
-            await shutDown([httpClient, webhookClient], database)
+            await shutDown([httpClient, webhookClient], webhookSender.pinned, database)
             throw error
         }
-        await shutDown([httpClient, webhookClient], database)
+        await shutDown([httpClient, webhookClient], webhookSender.pinned, database)
     }
 
     /// Closes what the gateway opened. In a task of its own, so that it runs to the end even
     /// when the gateway's task was cancelled.
-    private static func shutDown(_ httpClients: [HTTPClient], _ database: any SQLDatabase) async {
+    private static func shutDown(
+        _ httpClients: [HTTPClient], _ pinned: PinnedClients, _ database: any SQLDatabase
+    ) async {
         await Task {
             for client in httpClients { try? await client.shutdown() }
+            await pinned.shutDown()
             await database.close()
         }.value
     }
@@ -165,7 +169,10 @@ public enum GatewayServer {
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: socketRouter,
-                configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))),
+                // A refused stream is closed right after its handshake; a client that never
+                // answers the close holds its connection only this long.
+                configuration: .init(
+                    ws: .init(autoPing: .enabled(timePeriod: .seconds(30)), closeTimeout: .seconds(3)))),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "zapgate"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },

@@ -2,14 +2,38 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Makes one signed POST of an event to a subscriber and reports what came back.
 struct WebhookSender: Sendable {
     let client: HTTPClient
     let timeout: Duration
     /// Whether targets on loopback and private networks are allowed; when not, the host's
-    /// addresses are checked before every attempt.
+    /// addresses are checked before every attempt, and the request goes to the checked one.
     let allowPrivateTargets: Bool
+    /// Clients tied to the checked address of a host name.
+    let pinned: PinnedClients
+    /// Checks a target host before an attempt (the tests put a stand-in resolver here).
+    var check: @Sendable (_ host: String) async -> TargetCheck = WebhookSender.check
+
+    /// What the check of a target host found.
+    enum TargetCheck: Sendable, Equatable {
+        /// It may not be dialled: the delivery is parked with this reason.
+        case refused(String)
+        /// Its name did not resolve: the attempt fails and is retried.
+        case unresolved(String)
+        /// It may be dialled; a name is connected to `address` only (nil for an address).
+        case allowed(address: IPAddress?)
+    }
+
+    init(client: HTTPClient, timeout: Duration, allowPrivateTargets: Bool) {
+        self.client = client
+        self.timeout = timeout
+        self.allowPrivateTargets = allowPrivateTargets
+        // Longer than any attempt, so no client is shut down under a request.
+        let idle = max(.seconds(300), timeout * 2)
+        self.pinned = PinnedClients(idle: idle) { Self.makeClient(dnsOverride: $0) }
+    }
 
     /// What one attempt got.
     struct Result: Sendable {
@@ -29,9 +53,10 @@ struct WebhookSender: Sendable {
     /// a refused connection was retried inside the attempt, so a receiver that came back near
     /// the attempt's deadline could get the request and answer 2xx just after we had given up
     /// on it, and then get the event a second time.
-    static func makeClient() -> HTTPClient {
+    static func makeClient(dnsOverride: [String: String] = [:]) -> HTTPClient {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.decompression = .disabled
+        configuration.dnsOverride = dnsOverride
         configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -57,13 +82,24 @@ struct WebhookSender: Sendable {
         request.headers.add(name: "zapgate-event-type", value: eventType)
         request.headers.add(name: "zapgate-attempt", value: String(attempt))
         request.body = .bytes(ByteBuffer(data: bytes))
-        if let why = await refusal(url) {
-            return Result(
-                startedAt: startedAt, statusCode: nil, error: why, latency: clock.now - start, refused: true)
+        var client = self.client
+        if !allowPrivateTargets, let host = URL(string: url)?.host {
+            switch await check(host) {
+            case .refused(let why):
+                return Result(
+                    startedAt: startedAt, statusCode: nil, error: why, latency: clock.now - start,
+                    refused: true)
+            case .unresolved(let why):
+                return Result(startedAt: startedAt, statusCode: nil, error: why, latency: clock.now - start)
+            case .allowed(let address?):
+                client = await pinned.client(host: host, address: address.description)
+            case .allowed(nil):
+                break
+            }
         }
         do {
-            let prepared = request
-            let (status, excerpt) = try await withinTimeout { try await exchange(prepared) }
+            let (prepared, chosen) = (request, client)
+            let (status, excerpt) = try await withinTimeout { try await exchange(prepared, with: chosen) }
             let ok = (200..<300).contains(status)
             let detail = excerpt.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)
             return Result(
@@ -77,20 +113,28 @@ struct WebhookSender: Sendable {
         }
     }
 
-    /// Why the target may not be dialled now, if it may not: the URL was checked when it was
-    /// saved, but names resolve anew and settings change.
-    private func refusal(_ url: String) async -> String? {
-        guard !allowPrivateTargets, let host = URLComponents(string: url)?.host else { return nil }
-        if let why = WebhookTarget.refusal(host) { return "refused: \(why)" }
-        guard let addresses = try? await HostResolver.addresses(of: host) else { return nil }
-        if let inside = addresses.first(where: { !$0.isPublic }) {
-            return "refused: \(host) resolves to \(inside), a loopback, private or reserved address"
+    /// Whether `host` may be dialled now: the URL was checked when it was saved, but names
+    /// resolve anew and settings change. A name is allowed when every address it resolves to
+    /// is public, and then only the first of them is dialled.
+    static func check(_ host: String) async -> TargetCheck {
+        if let why = WebhookTarget.refusal(host) { return .refused("refused: \(why)") }
+        if IPAddress(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) != nil {
+            return .allowed(address: nil)
         }
-        return nil
+        let addresses: [IPAddress]
+        do { addresses = try await HostResolver.addresses(of: host) } catch {
+            return .unresolved("\(error)")
+        }
+        if let inside = addresses.first(where: { !$0.isPublic }) {
+            return .refused("refused: \(host) resolves to \(inside), a loopback, private or reserved address")
+        }
+        guard let first = addresses.first else { return .unresolved("\(host) has no address") }
+        return .allowed(address: first)
     }
 
     /// Sends the request and reads the status and the start of the answer.
-    private func exchange(_ request: HTTPClientRequest) async throws -> (Int, String) {
+    private func exchange(_ request: HTTPClientRequest, with client: HTTPClient) async throws -> (Int, String)
+    {
         let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
         // Only the start of the answer goes in the log; the rest is not waited for.
         var excerpt = ""
@@ -126,6 +170,16 @@ struct WebhookSender: Sendable {
         // delivery log is read by people, so say what happened.
         if let error = error as? IOError {
             return error.errnoCode == ECONNREFUSED ? "connection refused" : "connection failed: \(error)"
+        }
+        // A host name is dialled address by address (one may be unreachable, say IPv6 on a
+        // host without it); a refusal among them is what the receiver's owner needs to know.
+        if let error = error as? NIOConnectionError {
+            let failures = error.connectionErrors.map(\.error)
+            if failures.isEmpty { return "could not resolve \(error.host)" }
+            if failures.contains(where: { ($0 as? IOError)?.errnoCode == ECONNREFUSED }) {
+                return "connection refused"
+            }
+            return "connection failed: \(failures.map { "\($0)" }.joined(separator: "; "))"
         }
         if let error = error as? HTTPClientError {
             switch error {

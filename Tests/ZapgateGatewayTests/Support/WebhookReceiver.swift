@@ -46,9 +46,15 @@ final class WebhookReceiver: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The loopback address it listens on.
+    let host: String
+
+    init(host: String = "127.0.0.1") {
+        self.host = host
+    }
 
     var port: Int { state.withLock { $0.port } }
-    var url: String { "http://127.0.0.1:\(port)/hook" }
+    var url: String { "http://\(host):\(port)/hook" }
     var requests: [Request] { state.withLock { $0.requests } }
 
     /// Accepted requests (2xx) in arrival order.
@@ -79,7 +85,7 @@ final class WebhookReceiver: Sendable {
         var logger = Logger(label: "zapgate.test.receiver")
         logger.logLevel = .critical
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: previous)),
+            router: router, configuration: .init(address: .hostname(host, port: previous)),
             onServerRunning: { channel in signal.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         // Run as a service so that stopping closes the port for real (graceful shutdown
         // closes the listening socket; cancelling alone may leave it accepting).
