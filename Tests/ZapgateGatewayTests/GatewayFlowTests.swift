@@ -147,4 +147,27 @@ struct GatewayFlowTests {
             #expect((failed.json["failureReason"] as? String)?.contains("404") == true)
         }
     }
+
+    /// By default a media URL may not point inside the gateway's network: the message fails,
+    /// saying why, and nothing is fetched.
+    @Test(arguments: TestBackend.allCases)
+    func mediaURLsInsideTheNetworkAreRefused(_ backend: TestBackend) async throws {
+        try await GatewayHarness.with(backend, allowPrivateMediaURLs: false) { gateway in
+            let alice = try await gateway.tenant("alice-clinic")
+            let instance = try await gateway.linkedInstance(alice, phoneNumber: Self.alicePhone)
+            _ = try await gateway.call(.POST, "/sandbox/phones", json: ["phoneNumber": Self.bobPhone])
+            let sent = try await gateway.send(
+                alice, instance,
+                [
+                    "to": Self.bobPhone, "type": "document", "fileName": "openapi.yaml",
+                    "media": ["url": "http://127.0.0.1:\(gateway.port)/openapi.yaml"],
+                ])
+            let failed = try await gateway.waitFor(
+                "/v1/instances/\(instance)/messages/\(sent)", key: alice.key, "the private URL refused"
+            ) { $0.json["status"] as? String == "failed" }
+            let reason = failed.json["failureReason"] as? String ?? ""
+            #expect(
+                reason.contains("refused") && reason.contains("loopback, private or reserved"), "\(reason)")
+        }
+    }
 }

@@ -59,16 +59,50 @@ import Testing
         try await client.shutdown()
     }
 
+    /// Media URLs are checked like webhooks, at every redirect, and a name is fetched from the
+    /// address its check found.
+    @Test func mediaURLsAndTheirRedirectsAreChecked() async throws {
+        let server = WebhookReceiver()
+        try await server.start()
+        let client = MediaFetcher.makeClient()
+        var fetcher = MediaFetcher(
+            client: client, maximumSize: 1024, timeout: .seconds(30), allowPrivateTargets: false)
+        fetcher.check = { host in
+            host == "localhost" ? .allowed(address: IPAddress("127.0.0.1")) : .refused("refused: \(host)")
+        }
+        let base = "http://localhost:\(server.port)"
+        let fetched = try await fetcher.fetch("\(base)/file")
+        #expect(fetched.data == Data("png".utf8) && fetched.mimetype == "image/png")
+        let inside = "http://127.0.0.1:\(server.port)/file"
+        await #expect(throws: MediaFetcher.FetchError.refused("refused: 127.0.0.1")) {
+            try await fetcher.fetch("\(base)/redirect?to=\(inside)")
+        }
+        await #expect(throws: MediaFetcher.FetchError.refused("refused: 127.0.0.1")) {
+            try await fetcher.fetch(inside)
+        }
+        // Allowed private targets: redirects are followed, within the limit.
+        fetcher.allowPrivateTargets = true
+        #expect(
+            try await fetcher.fetch("http://127.0.0.1:\(server.port)/redirect?to=/file").data
+                == Data("png".utf8))
+        await #expect(throws: MediaFetcher.FetchError.transport("more than 5 redirects")) {
+            try await fetcher.fetch("http://127.0.0.1:\(server.port)/redirect")
+        }
+        await fetcher.pinned.shutDown()
+        try await client.shutdown()
+        await server.stop()
+    }
+
     /// The check itself, on hosts that need no lookup.
     @Test func theTargetCheckRefusesWhatIsNotPublic() async {
         for host in ["127.0.0.1", "10.1.2.3", "localhost", "printer.local", "::1", "[fd00::1]", "127.1"] {
-            guard case .refused = await WebhookSender.check(host) else {
+            guard case .refused = await OutboundTarget.check(host) else {
                 Issue.record("\(host) was not refused")
                 continue
             }
         }
-        #expect(await WebhookSender.check("8.8.8.8") == .allowed(address: nil))
-        #expect(await WebhookSender.check("2001:4860:4860::8888") == .allowed(address: nil))
+        #expect(await OutboundTarget.check("8.8.8.8") == .allowed(address: nil))
+        #expect(await OutboundTarget.check("2001:4860:4860::8888") == .allowed(address: nil))
     }
 
     @Test func backoffGrowsWithJitterAndParksAtTheHorizon() {

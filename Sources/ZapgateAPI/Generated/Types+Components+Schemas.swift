@@ -952,10 +952,12 @@ extension Components {
                 ])
             }
         }
-        /// Media the server fetches from an `http` or `https` URL, once, before queueing the
-        /// message; the fetch has a time limit and the media size limit (`422
-        /// media-fetch-failed`, `413 media-too-large`). `mimetype` overrides the `Content-Type`
-        /// the URL answers.
+        /// Media the server fetches from an `http` or `https` URL when the message's turn to be
+        /// sent comes, with a time limit and the media size limit, following up to 5 redirects.
+        /// Unless the server allows private targets, the URL and every redirect must point at
+        /// public addresses (no loopback, private, link-local or reserved ones, no local names).
+        /// A URL that cannot be fetched fails the message, with the reason in `failureReason`.
+        /// `mimetype` overrides the `Content-Type` the URL answers.
         ///
         ///
         /// - Remark: Generated from `#/components/schemas/RemoteMedia`.

@@ -300,7 +300,7 @@ public protocol APIProtocol: Sendable {
     /// together (20 unless the server is configured otherwise); one more is
     /// `429 too-many-streams`. The WebSocket says a refusal in a close frame right after the
     /// handshake instead of a status: code 4000 + the status this endpoint would answer
-    /// (4400, 4401, 4403, 4404, 4429), reason `<problem type>: <detail>`.
+    /// (4400, 4401, 4403, 4404, 4429, 4500, 4503), reason `<problem type>: <detail>`.
     ///
     ///
     /// - Remark: HTTP `GET /v1/instances/{instanceId}/events/stream`.
@@ -1000,7 +1000,7 @@ extension APIProtocol {
     /// together (20 unless the server is configured otherwise); one more is
     /// `429 too-many-streams`. The WebSocket says a refusal in a close frame right after the
     /// handshake instead of a status: code 4000 + the status this endpoint would answer
-    /// (4400, 4401, 4403, 4404, 4429), reason `<problem type>: <detail>`.
+    /// (4400, 4401, 4403, 4404, 4429, 4500, 4503), reason `<problem type>: <detail>`.
     ///
     ///
     /// - Remark: HTTP `GET /v1/instances/{instanceId}/events/stream`.

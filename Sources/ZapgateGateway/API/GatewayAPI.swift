@@ -40,13 +40,17 @@ public struct GatewayLimits: Sendable {
     public var maximumMediaSize: Int
     /// How long fetching a media URL may take.
     public var mediaFetchTimeout: Duration
+    /// Allows media URLs (and their redirects) on loopback, private, link-local and other
+    /// non-public addresses.
+    public var allowPrivateMediaURLs: Bool
 
     public init(
         maximumBodySize: Int = 100 * 1024 * 1024, maximumMediaSize: Int = 64 * 1024 * 1024,
-        mediaFetchTimeout: Duration = .seconds(30)
+        mediaFetchTimeout: Duration = .seconds(30), allowPrivateMediaURLs: Bool = false
     ) {
         self.maximumBodySize = maximumBodySize
         self.maximumMediaSize = maximumMediaSize
         self.mediaFetchTimeout = mediaFetchTimeout
+        self.allowPrivateMediaURLs = allowPrivateMediaURLs
     }
 }

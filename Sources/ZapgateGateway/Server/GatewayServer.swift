@@ -43,7 +43,11 @@ public enum GatewayServer {
         let database = try await openDatabase(
             StoreLocation(parsing: configuration.resolvedDatabaseURL), logger: logger)
         let store = GatewayStore(database: database)
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let httpClient = MediaFetcher.makeClient()
+        let mediaFetcher = MediaFetcher(
+            client: httpClient, maximumSize: configuration.limits.maximumMediaSize,
+            timeout: configuration.limits.mediaFetchTimeout,
+            allowPrivateTargets: configuration.limits.allowPrivateMediaURLs)
         let webhookClient = WebhookSender.makeClient()
         let webhookSender = WebhookSender(
             client: webhookClient, timeout: configuration.webhooks.attemptTimeout,
@@ -71,9 +75,7 @@ public enum GatewayServer {
                     sender: webhookSender)
                 let environment = InstanceEnvironment(
                     sessionConfiguration: configuration.session,
-                    mediaFetcher: MediaFetcher(
-                        client: httpClient, maximumSize: configuration.limits.maximumMediaSize,
-                        timeout: configuration.limits.mediaFetchTimeout),
+                    mediaFetcher: mediaFetcher,
                     metrics: metrics, logger: logger, hub: events.hub)
                 let registry = InstanceRegistry(store: store, secrets: secrets, environment: environment)
                 let api = GatewayAPI(
@@ -105,20 +107,21 @@ public enum GatewayServer {
             }
         } catch {
             logger.error("the gateway stopped on an error", metadata: ["error": "\(error)"])
-            await shutDown([httpClient, webhookClient], webhookSender.pinned, database)
+            await shutDown(
+                [httpClient, webhookClient], [webhookSender.pinned, mediaFetcher.pinned], database)
             throw error
         }
-        await shutDown([httpClient, webhookClient], webhookSender.pinned, database)
+        await shutDown([httpClient, webhookClient], [webhookSender.pinned, mediaFetcher.pinned], database)
     }
 
     /// Closes what the gateway opened. In a task of its own, so that it runs to the end even
     /// when the gateway's task was cancelled.
     private static func shutDown(
-        _ httpClients: [HTTPClient], _ pinned: PinnedClients, _ database: any SQLDatabase
+        _ httpClients: [HTTPClient], _ pinned: [PinnedClients], _ database: any SQLDatabase
     ) async {
         await Task {
             for client in httpClients { try? await client.shutdown() }
-            await pinned.shutDown()
+            for clients in pinned { await clients.shutDown() }
             await database.close()
         }.value
     }

@@ -13,18 +13,9 @@ struct WebhookSender: Sendable {
     let allowPrivateTargets: Bool
     /// Clients tied to the checked address of a host name.
     let pinned: PinnedClients
-    /// Checks a target host before an attempt (the tests put a stand-in resolver here).
-    var check: @Sendable (_ host: String) async -> TargetCheck = WebhookSender.check
-
-    /// What the check of a target host found.
-    enum TargetCheck: Sendable, Equatable {
-        /// It may not be dialled: the delivery is parked with this reason.
-        case refused(String)
-        /// Its name did not resolve: the attempt fails and is retried.
-        case unresolved(String)
-        /// It may be dialled; a name is connected to `address` only (nil for an address).
-        case allowed(address: IPAddress?)
-    }
+    /// Checks a target host before an attempt (the tests put a stand-in resolver here). A
+    /// refusal parks the delivery; an unresolved name fails the attempt, which is retried.
+    var check: @Sendable (_ host: String) async -> OutboundTarget.Check = OutboundTarget.check
 
     init(client: HTTPClient, timeout: Duration, allowPrivateTargets: Bool) {
         self.client = client
@@ -111,25 +102,6 @@ struct WebhookSender: Sendable {
                 startedAt: startedAt, statusCode: nil, error: Self.describe(error), latency: clock.now - start
             )
         }
-    }
-
-    /// Whether `host` may be dialled now: the URL was checked when it was saved, but names
-    /// resolve anew and settings change. A name is allowed when every address it resolves to
-    /// is public, and then only the first of them is dialled.
-    static func check(_ host: String) async -> TargetCheck {
-        if let why = WebhookTarget.refusal(host) { return .refused("refused: \(why)") }
-        if IPAddress(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) != nil {
-            return .allowed(address: nil)
-        }
-        let addresses: [IPAddress]
-        do { addresses = try await HostResolver.addresses(of: host) } catch {
-            return .unresolved("\(error)")
-        }
-        if let inside = addresses.first(where: { !$0.isPublic }) {
-            return .refused("refused: \(host) resolves to \(inside), a loopback, private or reserved address")
-        }
-        guard let first = addresses.first else { return .unresolved("\(host) has no address") }
-        return .allowed(address: first)
     }
 
     /// Sends the request and reads the status and the start of the answer.

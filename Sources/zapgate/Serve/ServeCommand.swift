@@ -21,6 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
               --sandbox ZAPGATE_SANDBOX=1          --log-level ZAPGATE_LOG_LEVEL (info)
               --whatsapp-url ZAPGATE_WHATSAPP_URL  --whatsapp-root-key ZAPGATE_WHATSAPP_ROOT_KEY
               --webhook-allow-private ZAPGATE_WEBHOOK_ALLOW_PRIVATE=1 (loopback/private webhook targets)
+              --media-allow-private ZAPGATE_MEDIA_ALLOW_PRIVATE=1 (media URLs on loopback/private addresses)
               ZAPGATE_WEBHOOK_TIMEOUT (10s)  ZAPGATE_WEBHOOK_INITIAL_BACKOFF (5s)
               ZAPGATE_WEBHOOK_MAX_BACKOFF (1h)  ZAPGATE_WEBHOOK_HORIZON (3d)  ZAPGATE_EVENT_RETENTION (7d)
               (durations: a number with ms, s, m, h or d)
@@ -59,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(help: "Allow webhook URLs on loopback, private and link-local addresses.")
     var webhookAllowPrivate = false
+
+    @Flag(help: "Allow media URLs (and their redirects) on loopback, private and link-local addresses.")
+    var mediaAllowPrivate = false
 
     @Option(help: "The lowest level of log written to stderr.")
     var logLevel: LogLevelOption?
@@ -99,6 +103,9 @@ struct ServeCommand: AsyncParsableCommand {
             if url.hasPrefix("ws://") { configuration.session.media.scheme = "http" }
         }
         try applyWebhookSettings(&configuration.webhooks, setting)
+        configuration.limits.allowPrivateMediaURLs =
+            mediaAllowPrivate
+            || ["1", "true", "yes"].contains(setting("MEDIA_ALLOW_PRIVATE")?.lowercased() ?? "")
         let logger = Logger(label: "zapgate.gateway")
         let host = configuration.host
         try await GatewayServer.run(configuration, logger: logger) { started in

@@ -26,14 +26,16 @@ final class GatewayHarness: Sendable {
 
     /// Runs `body` against a fresh gateway on a fresh database of `backend`.
     static func with<T: Sendable>(
-        _ backend: TestBackend, webhooks: WebhookSettings = .testing,
+        _ backend: TestBackend, webhooks: WebhookSettings = .testing, allowPrivateMediaURLs: Bool = true,
         _ body: (GatewayHarness) async throws -> T
     ) async throws -> T {
         try await backend.withScratchLocation { location in
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "zg-gw-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
-            let harness = try await start(location: location, dataDirectory: folder.path, webhooks: webhooks)
+            let harness = try await start(
+                location: location, dataDirectory: folder.path, webhooks: webhooks,
+                allowPrivateMediaURLs: allowPrivateMediaURLs)
             do {
                 let result = try await body(harness)
                 await harness.stop()
@@ -45,14 +47,17 @@ final class GatewayHarness: Sendable {
         }
     }
 
-    static func start(location: StoreLocation, dataDirectory: String, webhooks: WebhookSettings = .testing)
-        async throws -> GatewayHarness
-    {
+    static func start(
+        location: StoreLocation, dataDirectory: String, webhooks: WebhookSettings = .testing,
+        allowPrivateMediaURLs: Bool = true
+    ) async throws -> GatewayHarness {
         var configuration = GatewayConfiguration(
             port: 0, dataDirectory: dataDirectory, databaseURL: location.urlString,
             masterKey: String(repeating: "ab", count: 32), adminKey: adminKey, sandbox: true,
             webhooks: webhooks)
         configuration.session.firstQRTimeout = .seconds(30)
+        // Most tests fetch media from servers on 127.0.0.1 (the gateway's own /openapi.yaml).
+        configuration.limits.allowPrivateMediaURLs = allowPrivateMediaURLs
         let (started, signal) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(
             label: "zapgate.test.gateway", factory: { StreamLogHandler.standardError(label: $0) })

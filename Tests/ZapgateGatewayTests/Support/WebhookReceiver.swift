@@ -82,6 +82,18 @@ final class WebhookReceiver: Sendable {
             let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
             return await self.answer(request.headers, Data(buffer: body))
         }
+        // For the media URL tests: a file, and a redirect to wherever `to` says (without it, to
+        // itself, for ever).
+        router.get("/file") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "image/png"],
+                body: .init(byteBuffer: ByteBuffer(string: "png")))
+        }
+        router.get("/redirect") { request, _ -> Response in
+            Response(
+                status: .found,
+                headers: [.location: request.uri.queryParameters["to"].map(String.init) ?? "/redirect"])
+        }
         var logger = Logger(label: "zapgate.test.receiver")
         logger.logLevel = .critical
         let app = Application(
