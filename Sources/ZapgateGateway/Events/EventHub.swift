@@ -43,7 +43,4 @@ final class EventHub: Sendable {
             if state.streams[tenantID] == 0 { state.streams[tenantID] = nil }
         }
     }
-
-    /// How many stream clients listen, for the metrics.
-    var listenerCount: Int { state.withLock { $0.listeners.values.reduce(0) { $0 + $1.count } } }
 }

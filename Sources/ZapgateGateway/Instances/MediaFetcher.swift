@@ -25,9 +25,7 @@ struct MediaFetcher: Sendable {
         self.maximumSize = maximumSize
         self.timeout = timeout
         self.allowPrivateTargets = allowPrivateTargets
-        self.pinned = PinnedClients(idle: max(.seconds(300), timeout * 2)) { dnsOverride in
-            Self.makeClient(dnsOverride: dnsOverride)
-        }
+        self.pinned = PinnedClients(requestTimeout: timeout) { Self.makeClient(dnsOverride: $0) }
     }
 
     /// A client for media URLs: redirects are followed by ``fetch(_:)``, which checks them.
@@ -97,8 +95,8 @@ struct MediaFetcher: Sendable {
         switch await check(host) {
         case .refused(let why): throw .refused(why)
         case .unresolved(let why): throw .transport(why)
-        case .allowed(let address?): return await pinned.client(host: host, address: address.description)
-        case .allowed(nil): return client
+        case .allowed(let address):
+            return await pinned.client(host: host, checked: address, otherwise: client)
         }
     }
 

@@ -16,15 +16,25 @@ actor PinnedClients {
     private let idle: Duration
     private let makeClient: @Sendable (_ dnsOverride: [String: String]) -> HTTPClient
 
-    /// - Parameter idle: how long a client may go unused before it is shut down; longer than
-    ///   an attempt can take, so a client is never shut under a request.
-    init(idle: Duration, makeClient: @escaping @Sendable (_ dnsOverride: [String: String]) -> HTTPClient) {
-        self.idle = idle
+    /// Clients for requests that take at most `requestTimeout`: one unused for five minutes, and
+    /// never less than twice that timeout, is shut down, so none is shut under a request.
+    init(
+        requestTimeout: Duration,
+        makeClient: @escaping @Sendable (_ dnsOverride: [String: String]) -> HTTPClient
+    ) {
+        self.idle = max(.seconds(300), requestTimeout * 2)
         self.makeClient = makeClient
     }
 
+    /// The client to dial `host` with once ``OutboundTarget/check(_:)`` allowed it: the one
+    /// tied to the address it found, or `shared` for a host written as an address.
+    func client(host: String, checked address: IPAddress?, otherwise shared: HTTPClient) async -> HTTPClient {
+        guard let address else { return shared }
+        return await client(host: host, address: address.description)
+    }
+
     /// The client that connects `host` to `address` and nowhere else.
-    func client(host: String, address: String) async -> HTTPClient {
+    private func client(host: String, address: String) async -> HTTPClient {
         let key = "\(host) \(address)"
         let now = ContinuousClock.now
         await shutDownIdle(now: now, keeping: key)

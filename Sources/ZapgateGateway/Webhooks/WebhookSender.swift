@@ -21,9 +21,7 @@ struct WebhookSender: Sendable {
         self.client = client
         self.timeout = timeout
         self.allowPrivateTargets = allowPrivateTargets
-        // Longer than any attempt, so no client is shut down under a request.
-        let idle = max(.seconds(300), timeout * 2)
-        self.pinned = PinnedClients(idle: idle) { Self.makeClient(dnsOverride: $0) }
+        self.pinned = PinnedClients(requestTimeout: timeout) { Self.makeClient(dnsOverride: $0) }
     }
 
     /// What one attempt got.
@@ -82,10 +80,8 @@ struct WebhookSender: Sendable {
                     refused: true)
             case .unresolved(let why):
                 return Result(startedAt: startedAt, statusCode: nil, error: why, latency: clock.now - start)
-            case .allowed(let address?):
-                client = await pinned.client(host: host, address: address.description)
-            case .allowed(nil):
-                break
+            case .allowed(let address):
+                client = await pinned.client(host: host, checked: address, otherwise: client)
             }
         }
         do {
